@@ -1,0 +1,89 @@
+#include "core/crypto.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lifeline {
+namespace {
+
+constexpr std::size_t kKeyBytes = 32;
+
+std::string ToHex(const unsigned char* data, std::size_t size) {
+  std::string hex(size * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), data, size);
+  hex.pop_back();
+  return hex;
+}
+
+}  // namespace
+
+Status InitCrypto() {
+  static const int result = sodium_init();
+  if (result < 0) return Status::Internal("libsodium failed to initialise");
+  return Status::Ok();
+}
+
+std::string RandomHex(std::size_t bytes) {
+  (void)InitCrypto();
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::string KeyedHashHex(std::string_view key, std::string_view data) {
+  (void)InitCrypto();
+  unsigned char out[crypto_generichash_BYTES];
+  // BLAKE2b keys are limited to 64 bytes; longer keys are hashed down first.
+  unsigned char short_key[crypto_generichash_KEYBYTES];
+  const unsigned char* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
+  std::size_t key_size = key.size();
+  if (key_size > crypto_generichash_KEYBYTES_MAX) {
+    crypto_generichash(short_key, sizeof short_key, key_bytes, key_size, nullptr, 0);
+    key_bytes = short_key;
+    key_size = sizeof short_key;
+  }
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), key_size == 0 ? nullptr : key_bytes, key_size);
+  return ToHex(out, sizeof out);
+}
+
+std::uint64_t KeyedHash64(std::string_view key, std::string_view data) {
+  const std::string hex = KeyedHashHex(key, data);
+  return std::stoull(hex.substr(0, 16), nullptr, 16);
+}
+
+Result<std::string> LoadOrCreateKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream content;
+    content << in.rdbuf();
+    std::string key = content.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
+      key.pop_back();
+    }
+    if (key.size() < 32) {
+      return Status::InvalidArgument("error.key_file_short", {{"path", path}});
+    }
+    return key;
+  }
+  const std::string key = RandomHex(kKeyBytes);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    return Status(ErrorCode::kInternal, "error.key_file_write", {{"path", path}}, {},
+                  std::strerror(errno));
+  }
+  const std::string line = key + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::fsync(fd);
+  ::close(fd);
+  if (!written) return Status(ErrorCode::kInternal, "error.key_file_write", {{"path", path}});
+  return key;
+}
+
+}  // namespace lifeline

@@ -1,0 +1,93 @@
+#include "core/json_fields.h"
+
+#include <nlohmann/json.hpp>
+
+namespace lifeline {
+namespace {
+
+Status Missing(std::string_view field) {
+  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
+                                 std::string(field));
+}
+
+Status WrongType(std::string_view field, std::string_view expected) {
+  return Status::InvalidArgument("error.field_type",
+                                 {{"field", std::string(field)}, {"expected", std::string(expected)}},
+                                 std::string(field));
+}
+
+const nlohmann::json* Find(const nlohmann::json& object, std::string_view field) {
+  const auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ParseJsonObject(std::string_view body) {
+  try {
+    nlohmann::json parsed = nlohmann::json::parse(body);
+    if (!parsed.is_object()) return Status::InvalidArgument("error.body_not_object");
+    return parsed;
+  } catch (const nlohmann::json::parse_error& error) {
+    return Status::InvalidArgument("error.json_malformed",
+                                   {{"position", std::to_string(error.byte)}});
+  }
+}
+
+Result<std::string> RequiredString(const nlohmann::json& object, std::string_view field,
+                                   std::size_t max_bytes) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(object, field, max_bytes));
+  if (!value || value->empty()) return Missing(field);
+  return std::move(*value);
+}
+
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
+                                                  std::string_view field, std::size_t max_bytes) {
+  const nlohmann::json* value = Find(object, field);
+  if (value == nullptr) return std::optional<std::string>();
+  if (!value->is_string()) return WrongType(field, "string");
+  std::string text = value->get<std::string>();
+  if (text.size() > max_bytes) {
+    return Status::InvalidArgument(
+        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
+        std::string(field));
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
+Result<std::int64_t> RequiredInt(const nlohmann::json& object, std::string_view field) {
+  ASSIGN_OR_RETURN(std::optional<std::int64_t> value, OptionalInt(object, field));
+  if (!value) return Missing(field);
+  return *value;
+}
+
+Result<std::optional<std::int64_t>> OptionalInt(const nlohmann::json& object,
+                                                std::string_view field) {
+  const nlohmann::json* value = Find(object, field);
+  if (value == nullptr) return std::optional<std::int64_t>();
+  if (value->is_number_integer()) return std::optional<std::int64_t>(value->get<std::int64_t>());
+  if (value->is_number_float()) {
+    const double number = value->get<double>();
+    if (number == static_cast<double>(static_cast<std::int64_t>(number))) {
+      return std::optional<std::int64_t>(static_cast<std::int64_t>(number));
+    }
+  }
+  return WrongType(field, "integer");
+}
+
+Result<double> RequiredNumber(const nlohmann::json& object, std::string_view field) {
+  const nlohmann::json* value = Find(object, field);
+  if (value == nullptr) return Missing(field);
+  if (!value->is_number()) return WrongType(field, "number");
+  return value->get<double>();
+}
+
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& object, std::string_view field) {
+  const nlohmann::json* value = Find(object, field);
+  if (value == nullptr) return std::optional<bool>();
+  if (!value->is_boolean()) return WrongType(field, "boolean");
+  return std::optional<bool>(value->get<bool>());
+}
+
+}  // namespace lifeline
