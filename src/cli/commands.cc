@@ -1,0 +1,229 @@
+#include "cli/commands.h"
+
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "core/crypto.h"
+#include "core/i18n.h"
+#include "core/role.h"
+#include "services/accounts/accounts.h"
+#include "services/audit/audit_log.h"
+#include "services/city/city_service.h"
+#include "store/database.h"
+#include "store/migrations.h"
+
+namespace lifeline {
+namespace {
+
+std::string Text(std::string_view id, const MessageArgs& args = {}) {
+  return Catalogue::Builtin().Render(CommandLineLocale(), id, args);
+}
+
+int Fail(const Status& status) {
+  std::cerr << Text("cli.error", {{"message", Catalogue::Builtin().Render(
+                                                  CommandLineLocale(), status.message_id(),
+                                                  status.args())}})
+            << "\n";
+  if (!status.detail().empty()) std::cerr << "  (" << status.detail() << ")\n";
+  return 1;
+}
+
+// An open, migrated store and the deployment key, shared by every command.
+struct OpenStore {
+  std::unique_ptr<Database> database;
+  std::string key;
+};
+
+Result<OpenStore> Open(const StoreOptions& options) {
+  OpenStore store;
+  ASSIGN_OR_RETURN(store.database, OpenDatabase(options.db));
+  ASSIGN_OR_RETURN(const int applied, Migrate(*store.database));
+  if (applied > 0) {
+    ASSIGN_OR_RETURN(const int version, SchemaVersion(*store.database));
+    std::cerr << Text("cli.migrated", {{"db", store.database->Describe()},
+                                       {"version", std::to_string(version)},
+                                       {"applied", std::to_string(applied)}})
+              << "\n";
+  }
+  std::string key_file = options.key_file;
+  if (key_file.empty()) {
+    const bool is_postgres = options.db.starts_with("postgres");
+    key_file = is_postgres ? "lifeline.key" : options.db + ".key";
+  }
+  ASSIGN_OR_RETURN(store.key, LoadOrCreateKeyFile(key_file));
+  return store;
+}
+
+Result<ScenarioCounts> SeedIfEmpty(CityService& city, const ScenarioFlags& flags) {
+  ASSIGN_OR_RETURN(const bool seeded, city.HasScenario());
+  if (seeded) {
+    std::cerr << Text("cli.already_seeded") << "\n";
+    return ScenarioCounts{};
+  }
+  std::cerr << Text("cli.seeding", {{"seed", std::to_string(flags.seed)}}) << "\n";
+  ScenarioOptions options;
+  options.seed = flags.seed;
+  options.residents = flags.residents;
+  options.volunteers = flags.volunteers;
+  ASSIGN_OR_RETURN(const ScenarioCounts counts, city.SeedScenario(options));
+  std::cerr << Text("cli.seeded", {{"districts", std::to_string(counts.districts)},
+                                   {"hospitals", std::to_string(counts.hospitals)},
+                                   {"residents", std::to_string(counts.residents)},
+                                   {"volunteers", std::to_string(counts.volunteers)}})
+            << "\n";
+  return counts;
+}
+
+// Serves until SIGTERM or SIGINT. The signals are blocked in every thread and taken by one
+// waiting thread, which stops the server so in-flight requests finish before exit.
+int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
+                     const std::string& banner_suffix) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  AccountService accounts(*store.database, AccountOptions{});
+  AuditLog audit(*store.database);
+  CityService city(*store.database, store.key);
+  HttpServer server(server_options, Services{*store.database, accounts, audit, city});
+  if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
+
+  std::thread signal_waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    if (received == SIGTERM || received == SIGINT) {
+      std::cerr << Text("cli.stopping") << "\n";
+      server.Stop();
+    }
+  });
+  const std::string url =
+      "http://" + server_options.host + ":" + std::to_string(server.port()) + "/";
+  std::cout << Text("cli.serving", {{"url", url}, {"db", store.database->Describe()}}) << "\n"
+            << banner_suffix << std::flush;
+  server.Run();
+  // Run also returns if listening fails; wake the waiter so it can be joined.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  std::cerr << Text("cli.stopped") << "\n";
+  return 0;
+}
+
+Result<std::string> ReadPassword() {
+  const bool terminal = isatty(STDIN_FILENO);
+  termios saved{};
+  if (terminal) {
+    std::cerr << Text("cli.password_prompt");
+    tcgetattr(STDIN_FILENO, &saved);
+    termios silent = saved;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+}  // namespace
+
+std::string CommandLineLocale() {
+  for (const char* variable : {"LIFELINE_LANG", "LANG"}) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') continue;
+    const std::string_view text(value);
+    if (text.starts_with("en")) return std::string(kLocaleEn);
+    if (text.starts_with("zh")) return std::string(kLocaleZh);
+  }
+  return std::string(kDefaultLocale);
+}
+
+int RunMigrate(const StoreOptions& options) {
+  Result<OpenStore> store = Open(options);
+  if (!store.ok()) return Fail(store.status());
+  Result<int> version = SchemaVersion(*store->database);
+  if (!version.ok()) return Fail(version.status());
+  std::cout << Text("cli.migrated", {{"db", store->database->Describe()},
+                                     {"version", std::to_string(*version)},
+                                     {"applied", "0"}})
+            << "\n";
+  return 0;
+}
+
+int RunServe(const StoreOptions& options, const ServerOptions& server) {
+  Result<OpenStore> store = Open(options);
+  if (!store.ok()) return Fail(store.status());
+  return ServeUntilSignal(*store, server, "");
+}
+
+int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
+  Result<OpenStore> store = Open(options);
+  if (!store.ok()) return Fail(store.status());
+  CityService city(*store->database, store->key);
+  Result<ScenarioCounts> counts = SeedIfEmpty(city, scenario);
+  return counts.ok() ? 0 : Fail(counts.status());
+}
+
+int RunDemo(const StoreOptions& options, const ServerOptions& server,
+            const ScenarioFlags& scenario) {
+  Result<OpenStore> store = Open(options);
+  if (!store.ok()) return Fail(store.status());
+  {
+    CityService city(*store->database, store->key);
+    Result<ScenarioCounts> counts = SeedIfEmpty(city, scenario);
+    if (!counts.ok()) return Fail(counts.status());
+  }
+  std::string logins = Text("cli.demo_logins") + "\n";
+  {
+    AccountService accounts(*store->database, AccountOptions{});
+    for (const Role role : AllRoles()) {
+      const std::string username(RoleName(role));
+      NewUser user{username, Text("role." + username), role, kDemoPassword, ""};
+      Result<User> created = accounts.CreateUserFromCommandLine(user);
+      if (!created.ok() && created.status().code() != ErrorCode::kAlreadyExists) {
+        return Fail(created.status());
+      }
+      logins += "  " + username + " / " + kDemoPassword + "\n";
+    }
+  }
+  return ServeUntilSignal(*store, server, logins);
+}
+
+int RunUserAdd(const StoreOptions& options, const std::string& username,
+               const std::string& display_name, const std::string& role_name,
+               const std::string& locale) {
+  const std::optional<Role> role = ParseRole(role_name);
+  if (!role) {
+    std::string choices;
+    for (const Role each : AllRoles()) choices += std::string(choices.empty() ? "" : ", ") +
+                                                  std::string(RoleName(each));
+    return Fail(Status::InvalidArgument("error.unknown_role",
+                                        {{"role", role_name}, {"roles", choices}}, "role"));
+  }
+  Result<OpenStore> store = Open(options);
+  if (!store.ok()) return Fail(store.status());
+  Result<std::string> password = ReadPassword();
+  if (!password.ok()) return Fail(password.status());
+  AccountService accounts(*store->database, AccountOptions{});
+  Result<User> user = accounts.CreateUserFromCommandLine(
+      {username, display_name.empty() ? username : display_name, *role, *password, locale});
+  if (!user.ok()) return Fail(user.status());
+  std::cout << Text("cli.user_created", {{"username", user->username},
+                                         {"role", std::string(RoleName(user->role))},
+                                         {"id", std::to_string(user->id)}})
+            << "\n";
+  return 0;
+}
+
+}  // namespace lifeline

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "http/server.h"
+
+namespace lifeline {
+
+// What the command line asked for; each Run* function returns the process exit code.
+
+struct StoreOptions {
+  std::string db = "lifeline.db";  // SQLite path or postgres:// URL
+  std::string key_file;            // empty: next to an SQLite file, else ./lifeline.key
+};
+
+struct ScenarioFlags {
+  std::uint64_t seed = 2020;
+  int residents = 3000;
+  int volunteers = 400;
+};
+
+int RunMigrate(const StoreOptions& store);
+int RunServe(const StoreOptions& store, const ServerOptions& server);
+int RunSeed(const StoreOptions& store, const ScenarioFlags& scenario);
+// Migrates, seeds the scenario if the database has none, makes sure one demo account per role
+// exists, prints the URL and the logins, and serves until SIGTERM or SIGINT.
+int RunDemo(const StoreOptions& store, const ServerOptions& server, const ScenarioFlags& scenario);
+// Reads the password from standard input (one line), prompting without echo on a terminal.
+int RunUserAdd(const StoreOptions& store, const std::string& username,
+               const std::string& display_name, const std::string& role,
+               const std::string& locale);
+
+// The language of command-line messages: LIFELINE_LANG, else LANG, else Chinese.
+std::string CommandLineLocale();
+
+// The password every demo account gets; printed by `lifeline demo`, never used elsewhere.
+constexpr const char* kDemoPassword = "wuhan2020";
+
+}  // namespace lifeline

@@ -1,0 +1,140 @@
+// The `lifeline` binary: parses the command line and hands over to one command. No rules here.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/config.h"
+#include "core/i18n.h"
+
+namespace lifeline {
+namespace {
+
+std::string Help(std::string_view id) {
+  return Catalogue::Builtin().Render(CommandLineLocale(), id);
+}
+
+void AddStoreFlags(CLI::App& command, StoreOptions& store) {
+  command.add_option("--db", store.db, Help("cli.help.db"))->capture_default_str();
+  command.add_option("--key-file", store.key_file, Help("cli.help.key_file"));
+}
+
+void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& config_file) {
+  command.add_option("--host", server.host, Help("cli.help.host"))->capture_default_str();
+  command.add_option("--port", server.port, Help("cli.help.port"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  command.add_option("--web", server.web_dir, Help("cli.help.web"))->check(CLI::ExistingDirectory);
+  command.add_option("--config", config_file, Help("cli.help.config"))->check(CLI::ExistingFile);
+  command.add_option("--public-rate", server.router.public_requests_per_minute,
+                     Help("cli.help.public_rate"))
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command.add_option("--max-body", server.max_body_bytes, Help("cli.help.max_body"))
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
+void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
+  command.add_option("--seed", scenario.seed, Help("cli.help.seed_value"))->capture_default_str();
+  command.add_option("--residents", scenario.residents, Help("cli.help.residents"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10'000'000));
+  command.add_option("--volunteers", scenario.volunteers, Help("cli.help.volunteers"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+}
+
+// Settings from --config fill what the command line left at its defaults.
+Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions& store,
+                       ServerOptions& server) {
+  if (path.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
+  for (const std::string& key : config.UnknownKeys({"db", "key_file", "host", "port", "web",
+                                                    "public_rate", "max_body"})) {
+    return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
+  }
+  auto unset = [&](const char* flag) { return command.count(flag) == 0; };
+  if (unset("--db") && config.Get("db")) store.db = *config.Get("db");
+  if (unset("--key-file") && config.Get("key_file")) store.key_file = *config.Get("key_file");
+  if (unset("--host") && config.Get("host")) server.host = *config.Get("host");
+  if (unset("--web") && config.Get("web")) server.web_dir = *config.Get("web");
+  if (unset("--port")) {
+    ASSIGN_OR_RETURN(const std::int64_t port, config.GetInt("port", server.port));
+    server.port = static_cast<int>(port);
+  }
+  if (unset("--public-rate")) {
+    ASSIGN_OR_RETURN(const std::int64_t rate,
+                     config.GetInt("public_rate",
+                                   static_cast<std::int64_t>(server.router.public_requests_per_minute)));
+    server.router.public_requests_per_minute = static_cast<double>(rate);
+  }
+  if (unset("--max-body")) {
+    ASSIGN_OR_RETURN(const std::int64_t max_body,
+                     config.GetInt("max_body", static_cast<std::int64_t>(server.max_body_bytes)));
+    server.max_body_bytes = static_cast<std::size_t>(max_body);
+  }
+  return Status::Ok();
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app(Help("cli.help.app"), "lifeline");
+  app.require_subcommand(1);
+
+  StoreOptions store;
+  ServerOptions server;
+  ScenarioFlags scenario;
+  std::string config_file;
+
+  CLI::App* serve = app.add_subcommand("serve", Help("cli.help.serve"));
+  AddStoreFlags(*serve, store);
+  AddServerFlags(*serve, server, config_file);
+
+  StoreOptions demo_store{"lifeline-demo.db", ""};
+  CLI::App* demo = app.add_subcommand("demo", Help("cli.help.demo"));
+  AddStoreFlags(*demo, demo_store);
+  AddServerFlags(*demo, server, config_file);
+  AddScenarioFlags(*demo, scenario);
+
+  CLI::App* migrate = app.add_subcommand("migrate", Help("cli.help.migrate"));
+  AddStoreFlags(*migrate, store);
+
+  CLI::App* seed = app.add_subcommand("seed", Help("cli.help.seed"));
+  AddStoreFlags(*seed, store);
+  AddScenarioFlags(*seed, scenario);
+
+  CLI::App* user = app.add_subcommand("user", Help("cli.help.user"));
+  user->require_subcommand(1);
+  CLI::App* user_add = user->add_subcommand("add", Help("cli.help.user_add"));
+  AddStoreFlags(*user_add, store);
+  std::string username, display_name, role, locale;
+  user_add->add_option("--username", username, Help("cli.help.username"))->required();
+  user_add->add_option("--display-name", display_name, Help("cli.help.display_name"));
+  user_add->add_option("--role", role, Help("cli.help.role"))->required();
+  user_add->add_option("--locale", locale, Help("cli.help.locale"));
+
+  CLI11_PARSE(app, argc, argv);
+
+  for (CLI::App* command : {serve, demo}) {
+    if (!command->parsed()) continue;
+    StoreOptions& options = command == demo ? demo_store : store;
+    if (Status status = ApplyConfigFile(config_file, *command, options, server); !status.ok()) {
+      std::cerr << Catalogue::Builtin().Render(CommandLineLocale(), status.message_id(),
+                                               status.args())
+                << "\n";
+      return 2;
+    }
+  }
+  if (serve->parsed()) return RunServe(store, server);
+  if (demo->parsed()) return RunDemo(demo_store, server, scenario);
+  if (migrate->parsed()) return RunMigrate(store);
+  if (seed->parsed()) return RunSeed(store, scenario);
+  if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
+  return 2;
+}
+
+}  // namespace
+}  // namespace lifeline
+
+int main(int argc, char** argv) { return lifeline::Main(argc, argv); }
