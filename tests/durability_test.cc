@@ -2,8 +2,8 @@
 // writes, is killed with SIGKILL mid-stream, restarted on the same database, and every write it
 // acknowledged must be there. Runs on SQLite and on PostgreSQL.
 
-#include <httplib.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,9 +79,10 @@ class ServerProcess {
 };
 
 std::string LoginAdmin(httplib::Client& client) {
-  auto reply = client.Post("/api/v1/auth/login",
-                           nlohmann::json{{"username", "admin"}, {"password", kAdminPassword}}.dump(),
-                           "application/json");
+  auto reply =
+      client.Post("/api/v1/auth/login",
+                  nlohmann::json{{"username", "admin"}, {"password", kAdminPassword}}.dump(),
+                  "application/json");
   if (!reply || reply->status != 200) return "";
   return nlohmann::json::parse(reply->body)["token"];
 }
@@ -101,8 +102,9 @@ TEST_P(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkill) {
     scenario.volunteers = 5;
     ASSERT_TRUE(city.SeedScenario(scenario).ok());
     AccountService accounts((*scratch)->db(), AccountOptions{});
-    ASSERT_TRUE(accounts.CreateUserFromCommandLine({"admin", "Admin", Role::kAdmin, kAdminPassword, ""})
-                    .ok());
+    ASSERT_TRUE(
+        accounts.CreateUserFromCommandLine({"admin", "Admin", Role::kAdmin, kAdminPassword, ""})
+            .ok());
   }
   (*scratch)->Close();
 
@@ -134,7 +136,8 @@ TEST_P(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkill) {
               {"beds", n},
               {"lat", 30.55},
               {"lon", 114.31}};
-          auto reply = client.Post("/api/v1/hospitals", headers, hospital.dump(), "application/json");
+          auto reply =
+              client.Post("/api/v1/hospitals", headers, hospital.dump(), "application/json");
           if (!reply) continue;  // the server died under us: this write was never acknowledged
           if (reply->status == 201) {
             std::lock_guard lock(acknowledged_mutex);
@@ -159,7 +162,8 @@ TEST_P(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkill) {
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->status, 200);
   std::set<std::int64_t> present;
-  for (const auto& hospital : nlohmann::json::parse(listed->body)["hospitals"]) {
+  const nlohmann::json listing = nlohmann::json::parse(listed->body);
+  for (const auto& hospital : listing["hospitals"]) {
     present.insert(hospital["id"].get<std::int64_t>());
   }
   std::size_t lost = 0;

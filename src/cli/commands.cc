@@ -26,9 +26,9 @@ std::string Text(std::string_view id, const MessageArgs& args = {}) {
 }
 
 int Fail(const Status& status) {
-  std::cerr << Text("cli.error", {{"message", Catalogue::Builtin().Render(
-                                                  CommandLineLocale(), status.message_id(),
-                                                  status.args())}})
+  std::cerr << Text("cli.error",
+                    {{"message", Catalogue::Builtin().Render(CommandLineLocale(),
+                                                             status.message_id(), status.args())}})
             << "\n";
   if (!status.detail().empty()) std::cerr << "  (" << status.detail() << ")\n";
   return 1;
@@ -206,8 +206,8 @@ int RunUserAdd(const StoreOptions& options, const std::string& username,
   const std::optional<Role> role = ParseRole(role_name);
   if (!role) {
     std::string choices;
-    for (const Role each : AllRoles()) choices += std::string(choices.empty() ? "" : ", ") +
-                                                  std::string(RoleName(each));
+    for (const Role each : AllRoles())
+      choices += std::string(choices.empty() ? "" : ", ") + std::string(RoleName(each));
     return Fail(Status::InvalidArgument("error.unknown_role",
                                         {{"role", role_name}, {"roles", choices}}, "role"));
   }

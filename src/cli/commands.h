@@ -28,8 +28,7 @@ int RunSeed(const StoreOptions& store, const ScenarioFlags& scenario);
 int RunDemo(const StoreOptions& store, const ServerOptions& server, const ScenarioFlags& scenario);
 // Reads the password from standard input (one line), prompting without echo on a terminal.
 int RunUserAdd(const StoreOptions& store, const std::string& username,
-               const std::string& display_name, const std::string& role,
-               const std::string& locale);
+               const std::string& display_name, const std::string& role, const std::string& locale);
 
 // The language of command-line messages: LIFELINE_LANG, else LANG, else Chinese.
 std::string CommandLineLocale();

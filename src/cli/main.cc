@@ -27,8 +27,9 @@ void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& confi
       ->check(CLI::Range(0, 65535));
   command.add_option("--web", server.web_dir, Help("cli.help.web"))->check(CLI::ExistingDirectory);
   command.add_option("--config", config_file, Help("cli.help.config"))->check(CLI::ExistingFile);
-  command.add_option("--public-rate", server.router.public_requests_per_minute,
-                     Help("cli.help.public_rate"))
+  command
+      .add_option("--public-rate", server.router.public_requests_per_minute,
+                  Help("cli.help.public_rate"))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command.add_option("--max-body", server.max_body_bytes, Help("cli.help.max_body"))
@@ -51,8 +52,8 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
                        ServerOptions& server) {
   if (path.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
-  for (const std::string& key : config.UnknownKeys({"db", "key_file", "host", "port", "web",
-                                                    "public_rate", "max_body"})) {
+  for (const std::string& key :
+       config.UnknownKeys({"db", "key_file", "host", "port", "web", "public_rate", "max_body"})) {
     return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
   }
   auto unset = [&](const char* flag) { return command.count(flag) == 0; };
@@ -66,8 +67,8 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
   }
   if (unset("--public-rate")) {
     ASSIGN_OR_RETURN(const std::int64_t rate,
-                     config.GetInt("public_rate",
-                                   static_cast<std::int64_t>(server.router.public_requests_per_minute)));
+                     config.GetInt("public_rate", static_cast<std::int64_t>(
+                                                      server.router.public_requests_per_minute)));
     server.router.public_requests_per_minute = static_cast<double>(rate);
   }
   if (unset("--max-body")) {

@@ -33,11 +33,13 @@ Result<ConfigFile> ConfigFile::Parse(std::string_view text) {
     line = Trim(line);
     if (line.empty()) continue;
     const std::size_t equals = line.find('=');
-    const std::string_view key = equals == std::string_view::npos ? "" : Trim(line.substr(0, equals));
+    const std::string_view key =
+        equals == std::string_view::npos ? "" : Trim(line.substr(0, equals));
     if (key.empty()) {
       return Status::InvalidArgument("error.config_line", {{"line", std::to_string(line_number)}});
     }
-    config.entries_[std::string(key)] = Entry{std::string(Trim(line.substr(equals + 1))), line_number};
+    config.entries_[std::string(key)] =
+        Entry{std::string(Trim(line.substr(equals + 1))), line_number};
   }
   return config;
 }

@@ -14,9 +14,9 @@ double Radians(double degrees) { return degrees * std::numbers::pi / 180.0; }
 double GreatCircleMeters(LatLon a, LatLon b) {
   const double dlat = Radians(b.lat - a.lat);
   const double dlon = Radians(b.lon - a.lon);
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(Radians(a.lat)) * std::cos(Radians(b.lat)) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double h =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(Radians(a.lat)) * std::cos(Radians(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusMeters * std::asin(std::min(1.0, std::sqrt(h)));
 }
 

@@ -27,8 +27,8 @@ struct GridCell {
 };
 
 // Square cells on a local equirectangular projection around `origin`:
-// x = R·rad(lon − lon0)·cos(rad(lat0)), y = R·rad(lat − lat0), cell = floor(x / side), floor(y / side).
-// Accurate within a city; immutable and thread-safe.
+// x = R·rad(lon − lon0)·cos(rad(lat0)), y = R·rad(lat − lat0), cell = floor(x / side), floor(y /
+// side). Accurate within a city; immutable and thread-safe.
 class GridProjection {
  public:
   explicit GridProjection(LatLon origin, double cell_meters = kDefaultGridCellMeters);

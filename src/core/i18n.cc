@@ -93,14 +93,31 @@ std::string Catalogue::Render(std::string_view locale, std::string_view message_
     const auto message_it = locale_it->second.find(std::string(message_id));
     if (message_it != locale_it->second.end()) text = message_it->second;
   }
-  for (const auto& [name, value] : args) {
-    const std::string placeholder = "{" + name + "}";
-    for (std::size_t pos = text.find(placeholder); pos != std::string::npos;
-         pos = text.find(placeholder, pos + value.size())) {
-      text.replace(pos, placeholder.size(), value);
+  // One pass over the template, so an argument's value is never itself scanned for
+  // placeholders: a user-supplied "{path}" must not pull in another argument.
+  std::string rendered;
+  rendered.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t open = text.find('{', pos);
+    const std::size_t close = open == std::string::npos ? open : text.find('}', open + 1);
+    if (close == std::string::npos) {
+      rendered.append(text, pos);
+      break;
+    }
+    rendered.append(text, pos, open - pos);
+    const std::string_view name(text.data() + open + 1, close - open - 1);
+    const auto arg = std::find_if(args.begin(), args.end(),
+                                  [&](const auto& entry) { return entry.first == name; });
+    if (arg == args.end()) {
+      rendered += '{';  // not an argument: keep the brace and look for a placeholder after it
+      pos = open + 1;
+    } else {
+      rendered += arg->second;
+      pos = close + 1;
     }
   }
-  return text;
+  return rendered;
 }
 
 bool Catalogue::Has(std::string_view message_id) const {

@@ -21,9 +21,9 @@ bool IsSupportedLocale(std::string_view locale);
 // order the client gave; the default when none matches.
 std::string LocaleFromAcceptLanguage(std::string_view header);
 
-// The one message catalogue (every i18n/*.json, merged and compiled in): every user-facing text of the
-// server, the CLI and the web UI, each in every supported locale. Immutable after load and
-// safe to share between threads.
+// The one message catalogue (every i18n/*.json, merged and compiled in): every user-facing text of
+// the server, the CLI and the web UI, each in every supported locale. Immutable after load and safe
+// to share between threads.
 class Catalogue {
  public:
   // The catalogue compiled into the binary.

@@ -1,5 +1,7 @@
 #include "core/json_fields.h"
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace lifeline {
@@ -11,9 +13,9 @@ Status Missing(std::string_view field) {
 }
 
 Status WrongType(std::string_view field, std::string_view expected) {
-  return Status::InvalidArgument("error.field_type",
-                                 {{"field", std::string(field)}, {"expected", std::string(expected)}},
-                                 std::string(field));
+  return Status::InvalidArgument(
+      "error.field_type", {{"field", std::string(field)}, {"expected", std::string(expected)}},
+      std::string(field));
 }
 
 const nlohmann::json* Find(const nlohmann::json& object, std::string_view field) {
@@ -66,10 +68,21 @@ Result<std::optional<std::int64_t>> OptionalInt(const nlohmann::json& object,
                                                 std::string_view field) {
   const nlohmann::json* value = Find(object, field);
   if (value == nullptr) return std::optional<std::int64_t>();
+  if (value->is_number_unsigned()) {
+    // Non-negative literals are stored unsigned; above INT64_MAX they would wrap negative.
+    const auto number = value->get<std::uint64_t>();
+    if (number <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::optional<std::int64_t>(static_cast<std::int64_t>(number));
+    }
+    return WrongType(field, "integer");
+  }
   if (value->is_number_integer()) return std::optional<std::int64_t>(value->get<std::int64_t>());
   if (value->is_number_float()) {
     const double number = value->get<double>();
-    if (number == static_cast<double>(static_cast<std::int64_t>(number))) {
+    // Converting a double outside [-2^63, 2^63) to int64 is undefined behaviour.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (number >= -kTwoTo63 && number < kTwoTo63 &&
+        number == static_cast<double>(static_cast<std::int64_t>(number))) {
       return std::optional<std::int64_t>(static_cast<std::int64_t>(number));
     }
   }

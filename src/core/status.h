@@ -79,7 +79,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design, like StatusOr
+  Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design, like StatusOr
   Result(Status status) : data_(std::move(status)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -105,9 +105,9 @@ class [[nodiscard]] Result {
 #define LIFELINE_CONCAT(a, b) LIFELINE_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if `expr` failed.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::lifeline::Status lifeline_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::lifeline::Status lifeline_status_ = (expr);        \
     if (!lifeline_status_.ok()) return lifeline_status_; \
   } while (false)
 

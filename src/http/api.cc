@@ -29,10 +29,14 @@ std::string BearerTokenOf(const httplib::Request& http) {
 
 const char* MethodName(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kPost: return "POST";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
+    case Method::kGet:
+      return "GET";
+    case Method::kPost:
+      return "POST";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
   }
   return "?";
 }
@@ -111,7 +115,8 @@ std::string RouteSpec::ExamplePath(const std::string& capture_value) const {
 }
 
 Router::Router(AccountService& accounts, RouterOptions options)
-    : accounts_(accounts), public_limiter_(options.public_requests_per_minute, options.public_burst) {}
+    : accounts_(accounts),
+      public_limiter_(options.public_requests_per_minute, options.public_burst) {}
 
 void Router::Add(Method method, std::string pattern, Access access, ApiHandler handler) {
   routes_.push_back(RouteSpec{method, std::move(pattern), std::move(access), std::move(handler)});
@@ -123,10 +128,18 @@ void Router::Install(httplib::Server& server) {
       Handle(route, http, response);
     };
     switch (route.method) {
-      case Method::kGet: server.Get(route.pattern, handler); break;
-      case Method::kPost: server.Post(route.pattern, handler); break;
-      case Method::kPatch: server.Patch(route.pattern, handler); break;
-      case Method::kDelete: server.Delete(route.pattern, handler); break;
+      case Method::kGet:
+        server.Get(route.pattern, handler);
+        break;
+      case Method::kPost:
+        server.Post(route.pattern, handler);
+        break;
+      case Method::kPatch:
+        server.Patch(route.pattern, handler);
+        break;
+      case Method::kDelete:
+        server.Delete(route.pattern, handler);
+        break;
     }
   }
 }
@@ -189,17 +202,28 @@ void Router::Handle(const RouteSpec& route, const httplib::Request& http,
 
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return 200;
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kFailedPrecondition: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kInternal: return 500;
-    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kInternal:
+      return 500;
+    case ErrorCode::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -207,10 +231,16 @@ int HttpStatusFor(ErrorCode code) {
 nlohmann::json ErrorBody(const Status& status, const std::string& locale,
                          const std::string& request_id) {
   MessageArgs args = status.args();
+  const Catalogue& catalogue = Catalogue::Builtin();
+  for (auto& [name, value] : args) {
+    // Services name record kinds in English ("hospital"); show them in the caller's language.
+    if (name == "entity" && catalogue.Has("entity." + value)) {
+      value = catalogue.Render(locale, "entity." + value);
+    }
+  }
   args.emplace_back("request_id", request_id);
-  nlohmann::json error = {
-      {"code", ErrorCodeName(status.code())},
-      {"message", Catalogue::Builtin().Render(locale, status.message_id(), args)}};
+  nlohmann::json error = {{"code", ErrorCodeName(status.code())},
+                          {"message", catalogue.Render(locale, status.message_id(), args)}};
   if (!status.field().empty()) error["field"] = status.field();
   return {{"error", error}};
 }

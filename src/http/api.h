@@ -33,7 +33,8 @@ class Access {
  public:
   // No account needed; rate-limited per client address.
   static Access Public() { return Access(Kind::kPublic, {}); }
-  // No account and no rate limit: only for health probes, which reveal nothing about people.
+  // No account and no rate limit: only for health probes and the message catalogue, which
+  // reveal nothing about people.
   static Access PublicUnmetered() { return Access(Kind::kPublicUnmetered, {}); }
   // Any logged-in user, whatever the role.
   static Access AnyRole() { return Access(Kind::kAnyRole, {}); }

@@ -1,8 +1,8 @@
 // The HTTP face end to end, in-process, on both store backends: role checks on every endpoint,
 // error bodies, limits, request ids, languages and audit of account reads.
 
-#include <httplib.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <map>
 #include <thread>
@@ -87,13 +87,19 @@ class ApiTest : public ::testing::TestWithParam<Backend> {
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     if (!language.empty()) headers.emplace("Accept-Language", language);
-    httplib::Result result;
-    switch (method) {
-      case Method::kGet: result = client_->Get(path, headers); break;
-      case Method::kPost: result = client_->Post(path, headers, body, "application/json"); break;
-      case Method::kPatch: result = client_->Patch(path, headers, body, "application/json"); break;
-      case Method::kDelete: result = client_->Delete(path, headers, body, "application/json"); break;
-    }
+    httplib::Result result = [&] {
+      switch (method) {
+        case Method::kPost:
+          return client_->Post(path, headers, body, "application/json");
+        case Method::kPatch:
+          return client_->Patch(path, headers, body, "application/json");
+        case Method::kDelete:
+          return client_->Delete(path, headers, body, "application/json");
+        case Method::kGet:
+          break;
+      }
+      return client_->Get(path, headers);
+    }();
     Reply reply;
     if (!result) {
       ADD_FAILURE() << "no response for " << path;
@@ -157,16 +163,14 @@ TEST_P(ApiTest, BadBodiesGetA400NamingTheField) {
   Reply missing = Send(Method::kPost, "/api/v1/users", R"({"username":"x1234"})", admin);
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body["error"]["field"], "display_name");
-  Reply wrong_type =
-      Send(Method::kPost, "/api/v1/users",
-           R"({"username":"x1234","display_name":5,"role":"nurse","password":"long enough"})",
-           admin);
+  Reply wrong_type = Send(
+      Method::kPost, "/api/v1/users",
+      R"({"username":"x1234","display_name":5,"role":"nurse","password":"long enough"})", admin);
   EXPECT_EQ(wrong_type.status, 400);
   EXPECT_EQ(wrong_type.body["error"]["field"], "display_name");
-  Reply bad_role =
-      Send(Method::kPost, "/api/v1/users",
-           R"({"username":"x1234","display_name":"X","role":"king","password":"long enough"})",
-           admin);
+  Reply bad_role = Send(
+      Method::kPost, "/api/v1/users",
+      R"({"username":"x1234","display_name":"X","role":"king","password":"long enough"})", admin);
   EXPECT_EQ(bad_role.status, 400);
   EXPECT_EQ(bad_role.body["error"]["field"], "role");
   Reply bad_id = Send(Method::kGet, "/api/v1/users/99999", "", admin);
@@ -217,8 +221,8 @@ TEST_P(ApiTest, MessagesFollowTheCallersLanguage) {
 
 TEST_P(ApiTest, AccountReadsAreAuditedWithTheRequestId) {
   const std::int64_t nurse_id = user_ids_[Role::kNurse];
-  Reply read = Send(Method::kGet, "/api/v1/users/" + std::to_string(nurse_id), "",
-                    tokens_[Role::kAdmin]);
+  Reply read =
+      Send(Method::kGet, "/api/v1/users/" + std::to_string(nurse_id), "", tokens_[Role::kAdmin]);
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.body["username"], "nurse");
   Reply audit = Send(Method::kGet,
@@ -238,9 +242,9 @@ TEST_P(ApiTest, LogoutAndDisablingEndAccess) {
   EXPECT_EQ(Send(Method::kPost, "/api/v1/auth/logout", "", token).status, 204);
   EXPECT_EQ(Send(Method::kGet, "/api/v1/me", "", token).status, 401);
   const std::string planner = tokens_[Role::kPlanner];
-  Reply disabled = Send(Method::kPatch,
-                        "/api/v1/users/" + std::to_string(user_ids_[Role::kPlanner]),
-                        R"({"disabled":true})", tokens_[Role::kAdmin]);
+  Reply disabled =
+      Send(Method::kPatch, "/api/v1/users/" + std::to_string(user_ids_[Role::kPlanner]),
+           R"({"disabled":true})", tokens_[Role::kAdmin]);
   EXPECT_EQ(disabled.status, 200);
   EXPECT_EQ(disabled.body["disabled"], true);
   EXPECT_EQ(Send(Method::kGet, "/api/v1/me", "", planner).status, 401);

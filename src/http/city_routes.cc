@@ -40,8 +40,7 @@ void AddCityRoutes(Router& router, Services& services) {
 
   router.Add(Method::kGet, "/api/v1/districts", Access::AnyRole(),
              [&city](const ApiRequest&) -> Result<ApiResponse> {
-               ASSIGN_OR_RETURN(const std::vector<DistrictSummary> districts,
-                                city.ListDistricts());
+               ASSIGN_OR_RETURN(const std::vector<DistrictSummary> districts, city.ListDistricts());
                nlohmann::json list = nlohmann::json::array();
                for (const DistrictSummary& district : districts) {
                  list.push_back({{"code", district.code},
@@ -64,7 +63,8 @@ void AddCityRoutes(Router& router, Services& services) {
                ASSIGN_OR_RETURN(const std::vector<HospitalRecord> hospitals,
                                 city.ListHospitals(district));
                nlohmann::json list = nlohmann::json::array();
-               for (const HospitalRecord& hospital : hospitals) list.push_back(HospitalJson(hospital));
+               for (const HospitalRecord& hospital : hospitals)
+                 list.push_back(HospitalJson(hospital));
                return ApiResponse::Ok({{"hospitals", list}});
              });
 
@@ -75,27 +75,26 @@ void AddCityRoutes(Router& router, Services& services) {
                return ApiResponse::Ok(HospitalJson(hospital));
              });
 
-  router.Add(Method::kPost, "/api/v1/hospitals", Access::Only({Role::kAdmin, Role::kCoordinator}),
-             [&city](const ApiRequest& request) -> Result<ApiResponse> {
-               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
-               NewHospital hospital;
-               ASSIGN_OR_RETURN(hospital.name_zh, RequiredString(body, "name_zh"));
-               ASSIGN_OR_RETURN(hospital.name_en, RequiredString(body, "name_en"));
-               ASSIGN_OR_RETURN(hospital.district_code, RequiredString(body, "district_code"));
-               ASSIGN_OR_RETURN(hospital.kind, RequiredString(body, "kind"));
-               ASSIGN_OR_RETURN(hospital.beds, RequiredInt(body, "beds"));
-               ASSIGN_OR_RETURN(hospital.location.lat, RequiredNumber(body, "lat"));
-               ASSIGN_OR_RETURN(hospital.location.lon, RequiredNumber(body, "lon"));
-               ASSIGN_OR_RETURN(const std::optional<std::string> opened_on,
-                                OptionalString(body, "opened_on"));
-               ASSIGN_OR_RETURN(const std::optional<std::string> source,
-                                OptionalString(body, "source"));
-               hospital.opened_on = opened_on.value_or("");
-               hospital.source = source.value_or("");
-               ASSIGN_OR_RETURN(const HospitalRecord created,
-                                city.AddHospital(request.actor(), hospital));
-               return ApiResponse::Created(HospitalJson(created));
-             });
+  router.Add(
+      Method::kPost, "/api/v1/hospitals", Access::Only({Role::kAdmin, Role::kCoordinator}),
+      [&city](const ApiRequest& request) -> Result<ApiResponse> {
+        ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+        NewHospital hospital;
+        ASSIGN_OR_RETURN(hospital.name_zh, RequiredString(body, "name_zh"));
+        ASSIGN_OR_RETURN(hospital.name_en, RequiredString(body, "name_en"));
+        ASSIGN_OR_RETURN(hospital.district_code, RequiredString(body, "district_code"));
+        ASSIGN_OR_RETURN(hospital.kind, RequiredString(body, "kind"));
+        ASSIGN_OR_RETURN(hospital.beds, RequiredInt(body, "beds"));
+        ASSIGN_OR_RETURN(hospital.location.lat, RequiredNumber(body, "lat"));
+        ASSIGN_OR_RETURN(hospital.location.lon, RequiredNumber(body, "lon"));
+        ASSIGN_OR_RETURN(const std::optional<std::string> opened_on,
+                         OptionalString(body, "opened_on"));
+        ASSIGN_OR_RETURN(const std::optional<std::string> source, OptionalString(body, "source"));
+        hospital.opened_on = opened_on.value_or("");
+        hospital.source = source.value_or("");
+        ASSIGN_OR_RETURN(const HospitalRecord created, city.AddHospital(request.actor(), hospital));
+        return ApiResponse::Created(HospitalJson(created));
+      });
 }
 
 }  // namespace lifeline

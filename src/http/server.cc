@@ -89,37 +89,37 @@ void HttpServer::InstallHandlers() {
 
   // Errors httplib produces itself (unknown route, body too large, bad request line) and 404s
   // above get the API's JSON error body; handler errors already have a body and pass through.
-  server.set_error_handler(httplib::Server::HandlerWithResponse([this](
-                                                                   const httplib::Request& request,
-                                                                   httplib::Response& response) {
-    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string request_id = response.get_header_value(kRequestIdHeader);
-    if (request_id.empty()) {
-      request_id = RandomHex(kRequestIdBytes);
-      response.set_header(kRequestIdHeader, request_id);
-    }
-    Status status;
-    switch (response.status) {
-      case 404:
-        status = Status::NotFound("error.not_found",
-                                  {{"method", request.method}, {"path", request.path}});
-        break;
-      case 405:
-        status = Status(ErrorCode::kInvalidArgument, "error.method_not_allowed");
-        break;
-      case 413:
-        status = Status(ErrorCode::kPayloadTooLarge, "error.payload_too_large",
-                        {{"max", std::to_string(options_.max_body_bytes)}});
-        break;
-      default:
-        status = Status(response.status >= 500 ? ErrorCode::kInternal : ErrorCode::kInvalidArgument,
-                        response.status >= 500 ? "error.internal" : "error.bad_request");
-    }
-    const int http_status = response.status;
-    WriteError(response, status, LocaleOf(request), request_id);
-    response.status = http_status;
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string request_id = response.get_header_value(kRequestIdHeader);
+        if (request_id.empty()) {
+          request_id = RandomHex(kRequestIdBytes);
+          response.set_header(kRequestIdHeader, request_id);
+        }
+        Status status;
+        switch (response.status) {
+          case 404:
+            status = Status::NotFound("error.not_found",
+                                      {{"method", request.method}, {"path", request.path}});
+            break;
+          case 405:
+            status = Status(ErrorCode::kInvalidArgument, "error.method_not_allowed");
+            break;
+          case 413:
+            status = Status(ErrorCode::kPayloadTooLarge, "error.payload_too_large",
+                            {{"max", std::to_string(options_.max_body_bytes)}});
+            break;
+          default:
+            status =
+                Status(response.status >= 500 ? ErrorCode::kInternal : ErrorCode::kInvalidArgument,
+                       response.status >= 500 ? "error.internal" : "error.bad_request");
+        }
+        const int http_status = response.status;
+        WriteError(response, status, LocaleOf(request), request_id);
+        response.status = http_status;
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   // A backstop: Router::Handle catches everything itself, but a throw elsewhere (a file handler,
   // a future raw route) must still answer 500 with the request id rather than end the process.

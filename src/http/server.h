@@ -28,7 +28,7 @@ struct Services {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port (see HttpServer::port())
+  int port = 8080;      // 0: any free port (see HttpServer::port())
   std::string web_dir;  // empty: serve the UI compiled into the binary
   std::size_t max_body_bytes = 1 << 20;
   int read_timeout_seconds = 10;

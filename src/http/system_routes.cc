@@ -17,16 +17,18 @@ void AddSystemRoutes(Router& router, Services& services) {
                return ApiResponse::Ok({{"status", "ok"}, {"database", "ok"}});
              });
 
-  router.Add(Method::kGet, R"(/api/v1/i18n/([A-Za-z-]+))", Access::Public(),
-             [](const ApiRequest& request) -> Result<ApiResponse> {
-               const std::string locale = request.PathParam(1);
-               if (!IsSupportedLocale(locale)) {
-                 return Status::InvalidArgument("error.unknown_locale", {{"locale", locale}},
-                                                "locale");
-               }
-               return ApiResponse::Ok(
-                   {{"locale", locale}, {"messages", Catalogue::Builtin().Messages(locale)}});
-             });
+  // Unmetered: every page load fetches it, many volunteers may share one address, and it says
+  // nothing about people.
+  router.Add(
+      Method::kGet, R"(/api/v1/i18n/([A-Za-z-]+))", Access::PublicUnmetered(),
+      [](const ApiRequest& request) -> Result<ApiResponse> {
+        const std::string locale = request.PathParam(1);
+        if (!IsSupportedLocale(locale)) {
+          return Status::InvalidArgument("error.unknown_locale", {{"locale", locale}}, "locale");
+        }
+        return ApiResponse::Ok(
+            {{"locale", locale}, {"messages", Catalogue::Builtin().Messages(locale)}});
+      });
 
   router.Add(Method::kGet, "/api/v1/roles", Access::AnyRole(),
              [](const ApiRequest&) -> Result<ApiResponse> {

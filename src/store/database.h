@@ -46,7 +46,8 @@ class Connection {
  public:
   virtual ~Connection() = default;
 
-  virtual Result<QueryResult> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  virtual Result<QueryResult> Query(std::string_view sql,
+                                    const std::vector<Value>& params = {}) = 0;
   // Runs a statement; returns the number of rows changed.
   virtual Result<std::int64_t> Execute(std::string_view sql,
                                        const std::vector<Value>& params = {}) = 0;
@@ -57,7 +58,8 @@ class Connection {
 
 enum class TransactionMode {
   kRead,   // may run beside other readers
-  kWrite,  // serialised with other writers; durable when Transaction returns ok
+  kWrite,  // durable when Transaction returns ok; SQLite runs one at a time, PostgreSQL
+           // concurrently (services make conflicting writes safe with keys or row locks)
 };
 
 // A pool of connections to one database. Thread-safe: any thread may start transactions.

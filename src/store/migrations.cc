@@ -45,6 +45,9 @@ bool ParseFileName(std::string_view path, MigrationFileName& out) {
   return true;
 }
 
+// Any constant works; it names the advisory lock that serialises creating schema_version.
+constexpr std::int64_t kSchemaVersionLockKey = 0x4c6966656c696e65;  // "Lifeline"
+
 const char* DialectName(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "sqlite" : "postgres";
 }
@@ -60,8 +63,9 @@ std::vector<Migration> BuiltinMigrations() {
     Migration& migration = by_version[parsed.version];
     migration.version = parsed.version;
     migration.name = parsed.name;
-    const std::string marker =
-        parsed.dialect.empty() ? "" : "-- lifeline-dialect: " + parsed.dialect + "\n";
+    // Every file starts a section; an empty dialect returns to common SQL, so a common file
+    // that sorts after a dialect file (".postgres.sql" < ".sql") is not swallowed by it.
+    const std::string marker = "-- lifeline-dialect: " + parsed.dialect + "\n";
     migration.sql += marker + std::string(file.content) + "\n";
   }
   std::vector<Migration> migrations;
@@ -101,6 +105,13 @@ std::string RenderMigrationSql(const std::string& sql, Dialect dialect) {
 Result<int> SchemaVersion(Database& database) {
   int version = 0;
   RETURN_IF_ERROR(database.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    if (connection.dialect() == Dialect::kPostgres) {
+      // CREATE TABLE IF NOT EXISTS is not atomic on PostgreSQL: two servers starting together
+      // both try to create the table and one fails on a catalog unique index. This lock, held
+      // until commit, makes the second wait and then find the table.
+      RETURN_IF_ERROR(connection.ExecuteScript("SELECT pg_advisory_xact_lock(" +
+                                               std::to_string(kSchemaVersionLockKey) + ")"));
+    }
     RETURN_IF_ERROR(connection.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
@@ -133,12 +144,12 @@ Result<int> Migrate(Database& database, const std::vector<Migration>& migrations
                       {{"version", std::to_string(migration.version)}, {"name", migration.name}},
                       {}, status.detail());
       }
-      RETURN_IF_ERROR(connection
-                          .Execute("INSERT INTO schema_version (version, name, applied_at) "
-                                   "VALUES ($1, $2, $3)",
-                                   {static_cast<std::int64_t>(migration.version), migration.name,
-                                    NowMillis()})
-                          .status());
+      RETURN_IF_ERROR(
+          connection
+              .Execute("INSERT INTO schema_version (version, name, applied_at) "
+                       "VALUES ($1, $2, $3)",
+                       {static_cast<std::int64_t>(migration.version), migration.name, NowMillis()})
+              .status());
       ++applied;
       return Status::Ok();
     }));

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -140,7 +141,8 @@ class SqliteConnection final : public Connection {
             cells.emplace_back(nullptr);
             break;
           default: {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+            const auto* text =
+                reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
             cells.emplace_back(std::string(text, sqlite3_column_bytes(statement, column)));
           }
         }
@@ -158,10 +160,10 @@ class SqliteDatabase final : public Database {
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
 
   Status Open(int pool_size) {
-    ASSIGN_OR_RETURN(writer_, Connect());
+    ASSIGN_OR_RETURN(writer_, Connect(/*read_only=*/false));
     RETURN_IF_ERROR(writer_->ExecuteScript("PRAGMA journal_mode=WAL"));
     for (int i = 0; i < pool_size; ++i) {
-      ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader, Connect());
+      ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader, Connect(/*read_only=*/true));
       idle_readers_.push_back(reader.get());
       readers_.push_back(std::move(reader));
     }
@@ -194,12 +196,13 @@ class SqliteDatabase final : public Database {
   std::string Describe() const override { return "sqlite:" + path_; }
 
  private:
-  Result<std::unique_ptr<SqliteConnection>> Connect() {
+  // Readers are query_only, like PostgreSQL's READ ONLY transactions, so a service that writes
+  // inside a kRead transaction fails on both backends rather than only on one.
+  Result<std::unique_ptr<SqliteConnection>> Connect(bool read_only) {
     sqlite3* db = nullptr;
-    const int code = sqlite3_open_v2(path_.c_str(), &db,
-                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                         SQLITE_OPEN_NOMUTEX,
-                                     nullptr);
+    const int code =
+        sqlite3_open_v2(path_.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (code != SQLITE_OK) {
       Status status(ErrorCode::kUnavailable, "error.store_open", {{"target", path_}}, {},
                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
@@ -210,13 +213,23 @@ class SqliteDatabase final : public Database {
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     RETURN_IF_ERROR(connection->ExecuteScript(
         "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+    if (read_only) RETURN_IF_ERROR(connection->ExecuteScript("PRAGMA query_only=ON"));
     return connection;
   }
 
   static Status RunInTransaction(SqliteConnection& connection, const char* begin,
                                  const std::function<Status(Connection&)>& work) {
     RETURN_IF_ERROR(connection.ExecuteScript(begin));
-    Status status = work(connection);
+    // An exception must not leave the shared connection inside an open transaction (every later
+    // BEGIN would fail); it becomes a failed Status, as on PostgreSQL.
+    Status status;
+    try {
+      status = work(connection);
+    } catch (const std::exception& error) {
+      status = Status::Internal(std::string("exception in transaction: ") + error.what());
+    } catch (...) {
+      status = Status::Internal("unknown exception in transaction");
+    }
     if (status.ok()) {
       status = connection.ExecuteScript("COMMIT");
       if (status.ok()) return status;

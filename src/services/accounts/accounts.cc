@@ -23,19 +23,15 @@ constexpr std::string_view kUserColumns =
 std::string TokenHash(const std::string& token) { return KeyedHashHex(kSessionHashKey, token); }
 
 User UserFromRow(const Row& row) {
-  return User{row.Int(0),
-              row.Text(1),
-              row.Text(2),
-              ParseRole(row.Text(3)).value_or(Role::kAngel),
-              row.Text(4),
-              row.Int(5) != 0,
-              row.Int(6)};
+  return User{
+      row.Int(0),  row.Text(1),     row.Text(2), ParseRole(row.Text(3)).value_or(Role::kAngel),
+      row.Text(4), row.Int(5) != 0, row.Int(6)};
 }
 
 Status ValidateUsername(const std::string& username) {
   const bool valid_chars = std::all_of(username.begin(), username.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
   if (!valid_chars || username.size() < kMinUsernameLength ||
       username.size() > kMaxUsernameLength) {
@@ -71,10 +67,9 @@ Status UserNotFound(std::int64_t user_id) {
 }
 
 Result<User> LoadUser(Connection& connection, std::int64_t user_id) {
-  ASSIGN_OR_RETURN(QueryResult result,
-                   connection.Query("SELECT " + std::string(kUserColumns) +
-                                        " FROM users WHERE id = $1",
-                                    {user_id}));
+  ASSIGN_OR_RETURN(QueryResult result, connection.Query("SELECT " + std::string(kUserColumns) +
+                                                            " FROM users WHERE id = $1",
+                                                        {user_id}));
   if (result.rows.empty()) return UserNotFound(user_id);
   return UserFromRow(result.rows[0]);
 }
@@ -100,7 +95,8 @@ Result<std::string> AccountService::HashPassword(const std::string& password) co
   const bool minimum = options_.password_cost == PasswordCost::kMinimumForTests;
   const unsigned long long ops =
       minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  const std::size_t memory = minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  const std::size_t memory =
+      minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(hash, password.data(), password.size(), ops, memory,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -137,23 +133,22 @@ Result<User> AccountService::InsertUser(const Actor& actor, const NewUser& user)
                 "INSERT INTO users (username, display_name, role, password_hash, locale, "
                 "disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING " +
                     std::string(kUserColumns),
-                {user.username, user.display_name, std::string(RoleName(user.role)),
-                 password_hash, locale, NowMillis()}));
+                {user.username, user.display_name, std::string(RoleName(user.role)), password_hash,
+                 locale, NowMillis()}));
         created = UserFromRow(inserted.rows.at(0));
         return AuditLog::Append(connection, actor,
                                 {"create", "user", std::to_string(created.id),
                                  "role " + std::string(RoleName(user.role))});
       });
   if (status.code() == ErrorCode::kAlreadyExists) {
-    return Status(ErrorCode::kAlreadyExists, "error.username_taken",
-                  {{"username", user.username}}, "username");
+    return Status(ErrorCode::kAlreadyExists, "error.username_taken", {{"username", user.username}},
+                  "username");
   }
   RETURN_IF_ERROR(status);
   return created;
 }
 
-Result<LoginResult> AccountService::Login(const std::string& username,
-                                          const std::string& password,
+Result<LoginResult> AccountService::Login(const std::string& username, const std::string& password,
                                           const std::string& client_address) {
   const UnixMillis now = NowMillis();
   // Both keys are charged so neither one address nor one username can grind passwords.
@@ -167,8 +162,8 @@ Result<LoginResult> AccountService::Login(const std::string& username,
                                        ", password_hash FROM users WHERE username = $1",
                                    {username}));
   const std::string stored_hash = found.rows.empty() ? dummy_hash_ : found.rows[0].Text(7);
-  const bool password_ok = crypto_pwhash_str_verify(stored_hash.c_str(), password.data(),
-                                                    password.size()) == 0;
+  const bool password_ok =
+      crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
   if (found.rows.empty() || !password_ok) {
     return Status(ErrorCode::kUnauthenticated, "error.login_failed");
   }
@@ -213,9 +208,8 @@ Result<std::vector<User>> AccountService::ListUsers(const Actor& actor) {
   std::vector<User> users;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     RETURN_IF_ERROR(AuditLog::Append(connection, actor, {"list", "user", "*", ""}));
-    ASSIGN_OR_RETURN(QueryResult result,
-                     connection.Query("SELECT " + std::string(kUserColumns) +
-                                      " FROM users ORDER BY id"));
+    ASSIGN_OR_RETURN(QueryResult result, connection.Query("SELECT " + std::string(kUserColumns) +
+                                                          " FROM users ORDER BY id"));
     for (const Row& row : result.rows) users.push_back(UserFromRow(row));
     return Status::Ok();
   }));
@@ -261,19 +255,18 @@ Result<User> AccountService::UpdateUser(const Actor& actor, std::int64_t user_id
       before.disabled = *changes.disabled;
       reason += *changes.disabled ? "disabled " : "enabled ";
     }
-    RETURN_IF_ERROR(connection
-                        .Execute("UPDATE users SET display_name = $1, locale = $2, role = $3, "
-                                 "disabled = $4 WHERE id = $5",
-                                 {before.display_name, before.locale,
-                                  std::string(RoleName(before.role)),
-                                  static_cast<std::int64_t>(before.disabled ? 1 : 0), user_id})
-                        .status());
+    RETURN_IF_ERROR(
+        connection
+            .Execute("UPDATE users SET display_name = $1, locale = $2, role = $3, "
+                     "disabled = $4 WHERE id = $5",
+                     {before.display_name, before.locale, std::string(RoleName(before.role)),
+                      static_cast<std::int64_t>(before.disabled ? 1 : 0), user_id})
+            .status());
     // A changed role or a disabled account must not keep the powers of its old sessions.
     if (role_changed || newly_disabled) RETURN_IF_ERROR(RevokeAll(connection, user_id).status());
     if (!reason.empty()) reason.pop_back();
     user = before;
-    return AuditLog::Append(connection, actor,
-                            {"update", "user", std::to_string(user_id), reason});
+    return AuditLog::Append(connection, actor, {"update", "user", std::to_string(user_id), reason});
   }));
   return user;
 }
@@ -283,9 +276,9 @@ Result<std::int64_t> AccountService::RevokeSessions(const Actor& actor, std::int
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     RETURN_IF_ERROR(LoadUser(connection, user_id).status());
     ASSIGN_OR_RETURN(revoked, RevokeAll(connection, user_id));
-    return AuditLog::Append(connection, actor,
-                            {"revoke", "user", std::to_string(user_id),
-                             std::to_string(revoked) + " sessions"});
+    return AuditLog::Append(
+        connection, actor,
+        {"revoke", "user", std::to_string(user_id), std::to_string(revoked) + " sessions"});
   }));
   return revoked;
 }
@@ -294,10 +287,9 @@ Result<User> AccountService::SetOwnLocale(const Actor& actor, const std::string&
   RETURN_IF_ERROR(ValidateLocale(locale));
   User user;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    RETURN_IF_ERROR(connection
-                        .Execute("UPDATE users SET locale = $1 WHERE id = $2",
-                                 {locale, actor.user_id})
-                        .status());
+    RETURN_IF_ERROR(
+        connection.Execute("UPDATE users SET locale = $1 WHERE id = $2", {locale, actor.user_id})
+            .status());
     ASSIGN_OR_RETURN(user, LoadUser(connection, actor.user_id));
     return Status::Ok();
   }));

@@ -33,10 +33,10 @@ struct NewUser {
 };
 
 struct UserChanges {
-  std::optional<std::string> display_name;
-  std::optional<Role> role;
-  std::optional<bool> disabled;
-  std::optional<std::string> locale;
+  std::optional<std::string> display_name = std::nullopt;
+  std::optional<Role> role = std::nullopt;
+  std::optional<bool> disabled = std::nullopt;
+  std::optional<std::string> locale = std::nullopt;
 };
 
 struct LoginResult {

@@ -11,7 +11,9 @@ namespace {
 using testing::Backend;
 using testing::ScratchDatabase;
 
-const Actor kAdminActor{1, "root", Role::kAdmin, "req-test"};
+// An administrator whose account lives elsewhere, so ids of the accounts a test creates never
+// coincide with the actor's own.
+const Actor kAdminActor{1000, "root", Role::kAdmin, "req-test"};
 
 class AccountServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -25,8 +27,10 @@ class AccountServiceTest : public ::testing::TestWithParam<Backend> {
                                        .login_burst = 5});
   }
 
-  User Create(const std::string& username, Role role, const std::string& password = "correct horse") {
-    auto user = accounts_->CreateUser(kAdminActor, {username, "Name " + username, role, password, ""});
+  User Create(const std::string& username, Role role,
+              const std::string& password = "correct horse") {
+    auto user =
+        accounts_->CreateUser(kAdminActor, {username, "Name " + username, role, password, ""});
     EXPECT_TRUE(user.ok()) << user.status().ToString();
     return user.ok() ? user.value() : User{};
   }
@@ -108,18 +112,22 @@ TEST_P(AccountServiceTest, ChangingRoleRevokesOldSessions) {
 }
 
 TEST_P(AccountServiceTest, RejectsBadAccountsNamingTheField) {
-  auto short_password = accounts_->CreateUser(kAdminActor, {"valid_name", "N", Role::kNurse, "short", ""});
+  auto short_password =
+      accounts_->CreateUser(kAdminActor, {"valid_name", "N", Role::kNurse, "short", ""});
   EXPECT_EQ(short_password.status().field(), "password");
   auto bad_name = accounts_->CreateUser(kAdminActor, {"a b", "N", Role::kNurse, "long enough", ""});
   EXPECT_EQ(bad_name.status().field(), "username");
-  auto bad_locale = accounts_->CreateUser(kAdminActor, {"valid_name", "N", Role::kNurse, "long enough", "fr"});
+  auto bad_locale =
+      accounts_->CreateUser(kAdminActor, {"valid_name", "N", Role::kNurse, "long enough", "fr"});
   EXPECT_EQ(bad_locale.status().field(), "locale");
   Create("taken", Role::kNurse);
-  auto duplicate = accounts_->CreateUser(kAdminActor, {"taken", "N", Role::kNurse, "long enough", ""});
+  auto duplicate =
+      accounts_->CreateUser(kAdminActor, {"taken", "N", Role::kNurse, "long enough", ""});
   EXPECT_EQ(duplicate.status().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(duplicate.status().field(), "username");
-  EXPECT_EQ(accounts_->UpdateUser(kAdminActor, kAdminActor.user_id, {.disabled = true}).status().code(),
-            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(
+      accounts_->UpdateUser(kAdminActor, kAdminActor.user_id, {.disabled = true}).status().code(),
+      ErrorCode::kFailedPrecondition);
   EXPECT_EQ(accounts_->GetUser(kAdminActor, 999).status().code(), ErrorCode::kNotFound);
 }
 
@@ -149,8 +157,7 @@ TEST_P(AccountServiceTest, UserChoosesTheirLanguage) {
   EXPECT_EQ(accounts_->SetOwnLocale(self, "de").status().field(), "locale");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccountServiceTest,
-                         ::testing::ValuesIn(testing::TestBackends()),
+INSTANTIATE_TEST_SUITE_P(Backends, AccountServiceTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendParamName());
 
 }  // namespace

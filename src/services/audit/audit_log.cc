@@ -15,25 +15,28 @@ Status AuditLog::Append(Connection& connection, const Actor& actor, const AuditE
 }
 
 Result<AuditPage> AuditLog::Query(const AuditFilter& filter) {
-  // Optional filters are written as "$n IS NULL OR column = $n" so one statement serves all.
+  // Only the filters given become conditions: PostgreSQL cannot type a parameter that is only
+  // ever compared with NULL, so "$1 IS NULL OR ..." is not portable.
+  std::string where;
+  std::vector<Value> params;
+  params.reserve(5);  // four filters and the limit
+  auto add_condition = [&](const char* column_and_operator, const Value& value) {
+    params.push_back(value);
+    where += (where.empty() ? " WHERE " : " AND ") + std::string(column_and_operator) + " $" +
+             std::to_string(params.size());
+  };
+  if (filter.entity) add_condition("entity =", *filter.entity);
+  if (filter.entity_id) add_condition("entity_id =", *filter.entity_id);
+  if (filter.actor_user_id) add_condition("actor_user_id =", *filter.actor_user_id);
+  if (filter.before_id) add_condition("id <", *filter.before_id);
   const int limit = std::clamp(filter.limit, 1, kMaxAuditPageSize);
-  auto optional_text = [](const std::optional<std::string>& value) -> Value {
-    return value ? Value(*value) : Value(nullptr);
-  };
-  auto optional_int = [](const std::optional<std::int64_t>& value) -> Value {
-    return value ? Value(*value) : Value(nullptr);
-  };
+  params.push_back(static_cast<std::int64_t>(limit));
   ASSIGN_OR_RETURN(
       QueryResult result,
-      database_.Query(
-          "SELECT id, at, actor_user_id, actor_username, actor_role, action, entity, entity_id, "
-          "reason, request_id FROM audit_log "
-          "WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) "
-          "AND ($3 IS NULL OR actor_user_id = $3) AND ($4 IS NULL OR id < $4) "
-          "ORDER BY id DESC LIMIT $5",
-          {optional_text(filter.entity), optional_text(filter.entity_id),
-           optional_int(filter.actor_user_id), optional_int(filter.before_id),
-           static_cast<std::int64_t>(limit)}));
+      database_.Query("SELECT id, at, actor_user_id, actor_username, actor_role, action, entity, "
+                      "entity_id, reason, request_id FROM audit_log" +
+                          where + " ORDER BY id DESC LIMIT $" + std::to_string(params.size()),
+                      params));
   AuditPage page;
   for (const Row& row : result.rows) {
     page.entries.push_back(AuditEntry{row.Int(0), row.Int(1), row.Int(2), row.Text(3), row.Text(4),

@@ -35,10 +35,11 @@ struct AuditEntry {
 };
 
 struct AuditFilter {
-  std::optional<std::string> entity;
-  std::optional<std::string> entity_id;
-  std::optional<std::int64_t> actor_user_id;
-  std::optional<std::int64_t> before_id;  // paging: entries with smaller ids, newest first
+  std::optional<std::string> entity = std::nullopt;
+  std::optional<std::string> entity_id = std::nullopt;
+  std::optional<std::int64_t> actor_user_id = std::nullopt;
+  std::optional<std::int64_t> before_id =
+      std::nullopt;  // paging: entries with smaller ids, newest first
   int limit = 100;
 };
 

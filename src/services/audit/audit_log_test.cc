@@ -97,8 +97,8 @@ TEST_P(AuditLogTest, AuditRowVanishesWithARolledBackChange) {
 
 TEST_P(AuditLogTest, StoreRefusesToRewriteHistory) {
   Append(kAdmin, {"read", "user", "1", ""});
-  const Status update = scratch_->db().Transaction(
-      TransactionMode::kWrite, [](Connection& connection) {
+  const Status update =
+      scratch_->db().Transaction(TransactionMode::kWrite, [](Connection& connection) {
         return connection.Execute("UPDATE audit_log SET reason = 'forged'").status();
       });
   EXPECT_FALSE(update.ok());

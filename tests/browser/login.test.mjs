@@ -1,0 +1,377 @@
+// End-to-end check of the web UI against a real `lifeline demo` server in Debian's chromium.
+//
+//   node tests/browser/login.test.mjs <path-to-lifeline-binary>
+//
+// Starts the demo server on a free port with a fresh database, logs in as the demo admin and
+// walks the built pages in both languages. Prints one line per check and then
+// "N passed, M failed"; exits 0 only when every check passed. The server and the browser are
+// always stopped, also on failure. Needs `npm ci` in tests/browser (playwright-core).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const HEALTH_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 10_000;
+const DEMO_PASSWORD = 'wuhan2020';
+const CHROMIUM = '/usr/bin/chromium';
+// The machine has no internet: keep chromium from reaching out (and from waiting on it).
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const results = { passed: 0, failed: 0 };
+let server = null;
+let serverLog = '';
+let browser = null;
+let workDir = null;
+
+function report(ok, name, detail) {
+  if (ok) results.passed += 1;
+  else results.failed += 1;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} - ${name}${detail ? `: ${detail}` : ''}`);
+}
+
+// Runs one check; a thrown error fails it without stopping the others.
+async function check(name, body) {
+  try {
+    const detail = await body();
+    report(true, name, typeof detail === 'string' ? detail : '');
+    return true;
+  } catch (error) {
+    report(false, name, String(error?.message ?? error).split('\n')[0]);
+    return false;
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitHealthy(baseUrl) {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`server exited early (${server.exitCode ?? server.signalCode})`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
+}
+
+function startServer(binary, dbPath, port) {
+  server = spawn(binary, ['demo', '--db', dbPath, '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => {
+    serverLog += chunk.toString();
+  };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  server.on('error', (error) => {
+    serverLog += `\nspawn failed: ${error.message}\n`;
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+  if (!stopped) {
+    console.log(`note: server ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000} s; sending SIGKILL`);
+    server.kill('SIGKILL');
+    await exited;
+  }
+}
+
+// If this script is interrupted, the server must not outlive it.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server?.kill('SIGTERM');
+    process.exit(1);
+  });
+}
+process.on('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+});
+
+// The catalogue as the server serves it (i18n/*.json merged into the binary): the texts the
+// page must show.
+async function servedCatalogue(baseUrl) {
+  const messages = {};
+  for (const locale of ['zh-CN', 'en']) {
+    const response = await fetch(`${baseUrl}/api/v1/i18n/${locale}`);
+    expect(response.status === 200, `GET /api/v1/i18n/${locale} answered ${response.status}`);
+    messages[locale] = (await response.json()).messages ?? {};
+  }
+  const text = (locale, id) => {
+    const found = messages[locale][id];
+    if (!found) throw new Error(`the served catalogue lacks ${id} in ${locale}`);
+    return found;
+  };
+  text.messages = messages;
+  return text;
+}
+
+// Ids of i18n/web.json that the server does not serve: a binary built before they were added.
+function unservedWebIds(text) {
+  const webIds = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, 'i18n', 'web.json'), 'utf8')));
+  return Object.entries(text.messages).flatMap(([locale, messages]) =>
+    webIds.filter((id) => !messages[id]).map((id) => `${id} (${locale})`));
+}
+
+// Every literal 'web.…' id in web/*.js must be in i18n/web.json in both languages. Ids built
+// at run time (web.nav.${route}, web.module.${key}.purpose) are covered by their prefix being used.
+function catalogueGaps() {
+  const catalogue = JSON.parse(fs.readFileSync(path.join(REPO, 'i18n', 'web.json'), 'utf8'));
+  const ids = Object.keys(catalogue);
+  const gaps = [];
+  const files = fs.readdirSync(path.join(REPO, 'web'), { recursive: true })
+    .filter((name) => name.endsWith('.js'));
+  for (const file of files) {
+    const source = fs.readFileSync(path.join(REPO, 'web', file), 'utf8');
+    for (const [, id] of source.matchAll(/['"`](web\.[A-Za-z0-9_.-]+)['"`]/g)) {
+      const isPrefix = ids.some((known) => known.startsWith(`${id}.`));
+      const entry = catalogue[id];
+      if (!isPrefix && !(entry?.['zh-CN'] && entry?.en)) gaps.push(`${id} (${file})`);
+    }
+  }
+  for (const [id, entry] of Object.entries(catalogue)) {
+    if (!entry['zh-CN'] || !entry.en) gaps.push(`${id} lacks a language`);
+  }
+  return gaps;
+}
+
+async function headingText(page) {
+  return (await page.locator('main h1').first().textContent())?.trim();
+}
+
+async function waitHeading(page, expected) {
+  await page.waitForFunction(
+    (text) => document.querySelector('main h1')?.textContent.trim() === text,
+    expected, { timeout: STEP_TIMEOUT_MS });
+}
+
+async function main() {
+  const binary = process.argv[2];
+  if (!binary) {
+    console.error('usage: node tests/browser/login.test.mjs <path-to-lifeline-binary>');
+    return 2;
+  }
+  if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core'))) {
+    report(false, 'playwright-core installed',
+      `tests/browser/node_modules is missing: run \`npm ci\` in ${HERE}`);
+    return 1;
+  }
+  const { chromium } = await import('playwright-core');
+
+  await check('catalogue: every web.* id used by web/ has zh-CN and en', () => {
+    const gaps = catalogueGaps();
+    expect(gaps.length === 0, `missing: ${gaps.slice(0, 8).join(', ')}`);
+  });
+
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-browser-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  startServer(path.resolve(binary), path.join(workDir, 'demo.db'), port);
+  const healthy = await check(`server ${path.basename(binary)} demo answers /healthz on port ${port}`,
+    () => waitHealthy(baseUrl));
+  if (!healthy) return 1;
+  let text = null;
+  await check('server serves the message catalogue', async () => {
+    text = await servedCatalogue(baseUrl);
+  });
+  if (!text) return 1;
+  await check('server serves every id of i18n/web.json (binary built with the current catalogue)', () => {
+    const missing = unservedWebIds(text);
+    expect(missing.length === 0, `${missing.length} missing, e.g. ${missing.slice(0, 3).join(', ')}`);
+  });
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await check('login page renders in Chinese', async () => {
+    await page.goto(`${baseUrl}/`);
+    await page.locator('[data-testid=login-username]').waitFor();
+    await waitHeading(page, text('zh-CN', 'web.login.title'));
+    expect(await page.evaluate(() => document.documentElement.lang) === 'zh-CN', 'html lang is not zh-CN');
+  });
+
+  await check("wrong password shows the server's error message", async () => {
+    const direct = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN' },
+      body: JSON.stringify({ username: 'admin', password: 'not-the-password' }),
+    });
+    expect(direct.status === 401, `API answered ${direct.status}, expected 401`);
+    const message = (await direct.json())?.error?.message;
+    expect(message, 'the 401 carries no error.message');
+    await page.fill('[data-testid=login-username]', 'admin');
+    await page.fill('[data-testid=login-password]', 'not-the-password');
+    await page.click('[data-testid=login-submit]');
+    const alert = page.locator('[data-testid=error]');
+    await alert.waitFor();
+    const shown = (await alert.textContent()).trim();
+    expect(shown === message, `page shows "${shown}", server says "${message}"`);
+    return shown;
+  });
+
+  const loggedIn = await check('admin logs in and sees the home page', async () => {
+    await page.fill('[data-testid=login-username]', 'admin');
+    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
+    await page.click('[data-testid=login-submit]');
+    await page.locator('[data-testid=user-role]').waitFor();
+    await waitHeading(page, text('zh-CN', 'web.home.title'));
+    expect(page.url().endsWith('#/home'), `landed on ${page.url()}`);
+    const role = (await page.locator('[data-testid=user-role]').textContent()).trim();
+    expect(role === text('zh-CN', 'role.admin'), `role badge says "${role}"`);
+  });
+
+  if (loggedIn) {
+    await check('overview: the districts card says 13 and every card is there', async () => {
+      const value = page.locator('[data-testid=overview-districts] .card-value');
+      await value.waitFor();
+      const districts = (await value.textContent()).trim();
+      expect(districts === '13', `districts card says "${districts}"`);
+      for (const key of ['hospitals', 'beds', 'residents', 'vulnerable_residents', 'volunteers']) {
+        const card = page.locator(`[data-testid=overview-${key}] .card-value`);
+        expect(await card.count() === 1, `card overview-${key} missing`);
+        expect(/\d/.test(await card.textContent()), `card overview-${key} shows no number`);
+      }
+    });
+
+    await check('district table has 13 rows including 420106', async () => {
+      const rows = page.locator('[data-testid=district-table] tbody tr');
+      await rows.first().waitFor();
+      const count = await rows.count();
+      expect(count === 13, `${count} rows`);
+      const codes = await rows.locator('td:first-child').allTextContents();
+      expect(codes.map((code) => code.trim()).includes('420106'), `codes: ${codes.join(' ')}`);
+    });
+
+    await check('screenshot of the home page', async () => {
+      const shot = path.join(workDir, 'home.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      return shot;
+    });
+
+    await check('switching to English shows English headings', async () => {
+      await page.click('[data-testid=lang-en]');
+      await waitHeading(page, text('en', 'web.home.title'));
+      const beds = (await page.locator('[data-testid=nav-beds]').textContent()).trim();
+      expect(beds === text('en', 'web.nav.beds'), `beds nav says "${beds}"`);
+    });
+
+    await check('English is saved to the account and kept after a reload', async () => {
+      await page.reload();
+      await waitHeading(page, text('en', 'web.home.title'));
+    });
+
+    await check('switching back to Chinese', async () => {
+      await page.click('[data-testid=lang-zh-CN]');
+      await waitHeading(page, text('zh-CN', 'web.home.title'));
+    });
+
+    await check('Beds lists Huoshenshan (火神山)', async () => {
+      await page.click('[data-testid=nav-beds]');
+      await waitHeading(page, text('zh-CN', 'web.beds.title'));
+      const table = page.locator('[data-testid=hospital-table]');
+      await table.waitFor();
+      const content = await table.textContent();
+      expect(content.includes('火神山'), 'no 火神山 in the hospital table');
+    });
+
+    await check('Beds district filter narrows the list', async () => {
+      await page.selectOption('[data-testid=district-filter]', '420106');
+      await page.waitForFunction(() => {
+        const table = document.querySelector('[data-testid=hospital-table], [data-testid=hospital-table-empty]');
+        return table && !table.textContent.includes('火神山');
+      }, null, { timeout: STEP_TIMEOUT_MS });
+      expect(page.url().endsWith('#/beds?district=420106'), `address is ${page.url()}`);
+    });
+
+    await check('a module not built yet says so plainly', async () => {
+      await page.click('[data-testid=nav-clinic]');
+      const panel = page.locator('[data-testid=module-pending]');
+      await panel.waitFor();
+      const content = await panel.textContent();
+      expect(content.includes(text('zh-CN', 'web.module.unavailable')), 'no "not yet available" note');
+    });
+
+    await check('admin sees the users and the audit log', async () => {
+      await page.click('[data-testid=nav-admin]');
+      const users = page.locator('[data-testid=user-table]');
+      await users.waitFor();
+      expect((await users.textContent()).includes('admin'), 'no admin in the users table');
+      await page.click('[data-testid=admin-tab-audit]');
+      await page.locator('[data-testid=audit-table], [data-testid=audit-table-empty]').first().waitFor();
+      const errors = await page.locator('[data-testid=error]').allTextContents();
+      expect(errors.length === 0, `audit page shows an error: ${errors.join(' ')}`);
+    });
+
+    await check('logout returns to the login page', async () => {
+      await page.click('[data-testid=logout]');
+      await page.locator('[data-testid=login-username]').waitFor();
+    });
+  }
+
+  await check('no uncaught errors in the page', () => {
+    expect(pageErrors.length === 0, pageErrors.join(' | '));
+  });
+  return results.failed === 0 ? 0 : 1;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  report(false, 'test harness', error?.stack ?? String(error));
+} finally {
+  await browser?.close().catch(() => {});
+  await stopServer();
+  // Keep the screenshot; the database was only for this run.
+  for (const name of ['demo.db', 'demo.db-wal', 'demo.db-shm']) {
+    if (workDir) fs.rmSync(path.join(workDir, name), { force: true });
+  }
+  if (results.failed > 0 && serverLog) {
+    console.log(`--- server output (last 40 lines) ---\n${serverLog.trim().split('\n').slice(-40).join('\n')}\n---`);
+  }
+}
+console.log(`${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 && exitCode === 0 ? 0 : 1);
