@@ -30,12 +30,11 @@ struct Reply {
   std::string request_id;
 };
 
-class ApiTest : public ::testing::TestWithParam<Backend> {
+class ApiTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam());
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
     accounts_ = std::make_unique<AccountService>(
         scratch_->db(), AccountOptions{.password_cost = PasswordCost::kMinimumForTests,
                                        .login_attempts_per_minute = 1000,
@@ -111,7 +110,6 @@ class ApiTest : public ::testing::TestWithParam<Backend> {
     return reply;
   }
 
-  std::unique_ptr<ScratchDatabase> scratch_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CityService> city_;

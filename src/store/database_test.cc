@@ -33,19 +33,18 @@ CREATE TABLE children (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL REFERENC
 CREATE TABLE items (id {{id}}, name TEXT NOT NULL);
 )sql";
 
-class DatabaseTest : public ::testing::TestWithParam<Backend> {
+class DatabaseTest : public testing::BackendTest {
  protected:
+  DatabaseTest() : BackendTest(/*migrate=*/false) {}
+
   void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam(), /*migrate=*/false);
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
     const Status created = Write([&](Connection& connection) {
       return connection.ExecuteScript(RenderMigrationSql(kSchema, connection.dialect()));
     });
     ASSERT_TRUE(created.ok()) << created.ToString();
   }
-
-  Database& db() { return scratch_->db(); }
 
   Status Write(const std::function<Status(Connection&)>& work) {
     return db().Transaction(TransactionMode::kWrite, work);
@@ -61,8 +60,6 @@ class DatabaseTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? result->rows.at(0).Int(0) : -1;
   }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
 };
 
 TEST_P(DatabaseTest, RoundTripsEveryValueTypeThroughColumns) {

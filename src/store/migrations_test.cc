@@ -18,15 +18,9 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-class MigrationsTest : public ::testing::TestWithParam<Backend> {
+class MigrationsTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam(), /*migrate=*/false);
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
-  }
-
-  Database& db() { return scratch_->db(); }
+  MigrationsTest() : BackendTest(/*migrate=*/false) {}
 
   Status Exec(std::string_view sql, const std::vector<Value>& params = {}) {
     return db().Transaction(TransactionMode::kWrite, [&](Connection& connection) {
@@ -38,8 +32,6 @@ class MigrationsTest : public ::testing::TestWithParam<Backend> {
     auto applied = Migrate(db());
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
 };
 
 TEST_P(MigrationsTest, EmptyDatabaseIsAtVersionZero) {

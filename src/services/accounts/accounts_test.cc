@@ -15,12 +15,11 @@ using testing::ScratchDatabase;
 // coincide with the actor's own.
 const Actor kAdminActor{1000, "root", Role::kAdmin, "req-test"};
 
-class AccountServiceTest : public ::testing::TestWithParam<Backend> {
+class AccountServiceTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam());
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
     accounts_ = std::make_unique<AccountService>(
         scratch_->db(), AccountOptions{.password_cost = PasswordCost::kMinimumForTests,
                                        .login_attempts_per_minute = 5,
@@ -35,7 +34,6 @@ class AccountServiceTest : public ::testing::TestWithParam<Backend> {
     return user.ok() ? user.value() : User{};
   }
 
-  std::unique_ptr<ScratchDatabase> scratch_;
   std::unique_ptr<AccountService> accounts_;
 };
 

@@ -10,14 +10,8 @@ namespace {
 using testing::Backend;
 using testing::ScratchDatabase;
 
-class AuditLogTest : public ::testing::TestWithParam<Backend> {
+class AuditLogTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam());
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
-  }
-
   void Append(const Actor& actor, const AuditEvent& event) {
     ASSERT_TRUE(scratch_->db()
                     .Transaction(TransactionMode::kWrite,
@@ -26,8 +20,6 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
                                  })
                     .ok());
   }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
 };
 
 const Actor kAdmin{1, "admin", Role::kAdmin, "req-1"};

@@ -43,12 +43,11 @@ NewHospital ValidHospital() {
 
 Actor Admin() { return Actor{kAdminUserId, "admin", Role::kAdmin, "req-1"}; }
 
-class CityServiceTest : public ::testing::TestWithParam<Backend> {
+class CityServiceTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    auto scratch = ScratchDatabase::Create(GetParam());
-    ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
-    scratch_ = std::move(scratch).value();
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
     city_ = std::make_unique<CityService>(scratch_->db(), kKey);
   }
 
@@ -62,7 +61,6 @@ class CityServiceTest : public ::testing::TestWithParam<Backend> {
     return city_->AddHospital(Admin(), hospital).status();
   }
 
-  std::unique_ptr<ScratchDatabase> scratch_;
   std::unique_ptr<CityService> city_;
 };
 

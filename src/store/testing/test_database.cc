@@ -148,4 +148,10 @@ Status ScratchDatabase::Reopen() {
   return Status::Ok();
 }
 
+void BackendTest::SetUp() {
+  auto scratch = ScratchDatabase::Create(GetParam(), migrate_);
+  ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
+  scratch_ = std::move(scratch).value();
+}
+
 }  // namespace lifeline::testing

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "core/status.h"
 #include "store/database.h"
 
@@ -52,6 +54,22 @@ class ScratchDatabase {
   std::string url_;
   std::string cleanup_;  // temp directory or PostgreSQL database name
   std::unique_ptr<Database> database_;
+};
+
+// Base fixture for tests parameterised over TestBackends(): SetUp gives each test `scratch_`,
+// a fresh database, migrated unless the subclass constructs the base with `migrate` false.
+// A subclass that overrides SetUp calls BackendTest::SetUp() first and returns on failure.
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  explicit BackendTest(bool migrate = true) : migrate_(migrate) {}
+  void SetUp() override;
+
+  Database& db() { return scratch_->db(); }
+
+  std::unique_ptr<ScratchDatabase> scratch_;
+
+ private:
+  const bool migrate_;
 };
 
 }  // namespace lifeline::testing
