@@ -38,13 +38,22 @@ std::string LocaleFromAcceptLanguage(std::string_view header) {
     std::size_t end = header.find(',', start);
     if (end == std::string_view::npos) end = header.size();
     std::string_view item = header.substr(start, end - start);
-    item = item.substr(0, item.find(';'));
+    start = end + 1;
+    const std::size_t semicolon = item.find(';');
+    const std::string parameters =
+        semicolon == std::string_view::npos ? "" : Lowercase(item.substr(semicolon));
+    // "q=0" means "not acceptable" (RFC 9110), so such a language is never chosen.
+    std::string weight = parameters;
+    std::erase(weight, ' ');
+    if (weight.starts_with(";q=0") && weight.find_first_of("123456789", 4) == std::string::npos) {
+      continue;
+    }
+    item = item.substr(0, semicolon);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     const std::string tag = Lowercase(item);
     if (tag.starts_with("zh")) return std::string(kLocaleZh);
     if (tag.starts_with("en")) return std::string(kLocaleEn);
-    start = end + 1;
   }
   return std::string(kDefaultLocale);
 }

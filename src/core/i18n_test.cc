@@ -58,6 +58,13 @@ TEST(AcceptLanguageTest, FirstSupportedTagInClientOrderWins) {
   EXPECT_EQ(LocaleFromAcceptLanguage(",,en"), "en");
 }
 
+TEST(AcceptLanguageTest, ALanguageWithZeroWeightIsNeverChosen) {
+  EXPECT_EQ(LocaleFromAcceptLanguage("zh;q=0, en"), "en");
+  EXPECT_EQ(LocaleFromAcceptLanguage("en;q=0.000, zh-CN"), "zh-CN");
+  EXPECT_EQ(LocaleFromAcceptLanguage("en; q=0"), kDefaultLocale);
+  EXPECT_EQ(LocaleFromAcceptLanguage("en;q=0.01"), "en");
+}
+
 TEST(AcceptLanguageTest, UnsupportedOrEmptyGivesDefault) {
   EXPECT_EQ(LocaleFromAcceptLanguage("fr"), kDefaultLocale);
   EXPECT_EQ(LocaleFromAcceptLanguage(""), kDefaultLocale);
