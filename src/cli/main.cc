@@ -32,6 +32,9 @@ void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& confi
                   Help("cli.help.public_rate"))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command.add_option("--threads", server.threads, Help("cli.help.threads"))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   command.add_option("--max-body", server.max_body_bytes, Help("cli.help.max_body"))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

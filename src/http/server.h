@@ -33,6 +33,9 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
+  // Worker threads. httplib keeps a thread on each keep-alive connection, so this bounds the
+  // connections served at once; waiting mostly on I/O, they cost little.
+  int threads = 32;
   RouterOptions router;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -273,6 +274,50 @@ TEST_P(DatabaseTest, ConcurrentWritersLoseNothing) {
   for (std::size_t column = 0; column < 3; ++column) {
     EXPECT_EQ(counts->rows.at(0).Int(column), kThreads * kInsertsPerThread);
   }
+}
+
+// Concurrent writers are committed together on SQLite (group commit): a writer whose callback
+// fails, or throws, must lose only its own rows, and every writer must see its own result.
+TEST_P(DatabaseTest, ConcurrentFailingWritersUndoOnlyTheirOwnRows) {
+  constexpr int kThreads = 8;
+  constexpr int kWritesPerThread = 60;
+  std::atomic<int> wrong_results{0};
+  std::vector<std::thread> writers;
+  for (int thread = 0; thread < kThreads; ++thread) {
+    writers.emplace_back([&, thread] {
+      for (int write = 0; write < kWritesPerThread; ++write) {
+        const std::string name = std::to_string(thread) + "-" + std::to_string(write);
+        const int outcome = (thread + write) % 3;  // 0 commits, 1 fails, 2 throws
+        const Status status = Write([&](Connection& connection) -> Status {
+          RETURN_IF_ERROR(
+              connection.Execute("INSERT INTO items (name) VALUES ($1)", {name}).status());
+          RETURN_IF_ERROR(
+              connection.Execute("INSERT INTO items (name) VALUES ($1)", {name + "b"}).status());
+          if (outcome == 1) return Status::InvalidArgument("error.field_required", {}, "x");
+          if (outcome == 2) throw std::runtime_error("callback bug");
+          return Status::Ok();
+        });
+        if (status.ok() != (outcome == 0)) ++wrong_results;
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_EQ(wrong_results.load(), 0);
+  auto rows = db().Query("SELECT name FROM items");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::set<std::string> names;
+  for (const Row& row : rows->rows) names.insert(row.Text(0));
+  int expected = 0;
+  for (int thread = 0; thread < kThreads; ++thread) {
+    for (int write = 0; write < kWritesPerThread; ++write) {
+      const std::string name = std::to_string(thread) + "-" + std::to_string(write);
+      const bool committed = (thread + write) % 3 == 0;
+      expected += committed ? 2 : 0;
+      EXPECT_EQ(names.count(name), committed ? 1u : 0u) << name;
+      EXPECT_EQ(names.count(name + "b"), committed ? 1u : 0u) << name;
+    }
+  }
+  EXPECT_EQ(static_cast<int>(rows->rows.size()), expected);
 }
 
 TEST_P(DatabaseTest, PoolBoundsConcurrentTransactions) {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <unordered_map>
@@ -172,10 +173,7 @@ class SqliteDatabase final : public Database {
 
   Status Transaction(TransactionMode mode,
                      const std::function<Status(Connection&)>& work) override {
-    if (mode == TransactionMode::kWrite) {
-      std::lock_guard lock(writer_mutex_);
-      return RunInTransaction(*writer_, "BEGIN IMMEDIATE", work);
-    }
+    if (mode == TransactionMode::kWrite) return GroupCommit(work);
     SqliteConnection* reader = nullptr;
     {
       std::unique_lock lock(readers_mutex_);
@@ -217,19 +215,23 @@ class SqliteDatabase final : public Database {
     return connection;
   }
 
+  // Runs `work`, turning an exception into a failed Status: an exception must not leave the
+  // shared connection inside an open transaction or savepoint (every later BEGIN would fail).
+  static Status RunCallback(SqliteConnection& connection,
+                            const std::function<Status(Connection&)>& work) {
+    try {
+      return work(connection);
+    } catch (const std::exception& error) {
+      return Status::Internal(std::string("exception in transaction: ") + error.what());
+    } catch (...) {
+      return Status::Internal("unknown exception in transaction");
+    }
+  }
+
   static Status RunInTransaction(SqliteConnection& connection, const char* begin,
                                  const std::function<Status(Connection&)>& work) {
     RETURN_IF_ERROR(connection.ExecuteScript(begin));
-    // An exception must not leave the shared connection inside an open transaction (every later
-    // BEGIN would fail); it becomes a failed Status, as on PostgreSQL.
-    Status status;
-    try {
-      status = work(connection);
-    } catch (const std::exception& error) {
-      status = Status::Internal(std::string("exception in transaction: ") + error.what());
-    } catch (...) {
-      status = Status::Internal("unknown exception in transaction");
-    }
+    Status status = RunCallback(connection, work);
     if (status.ok()) {
       status = connection.ExecuteScript("COMMIT");
       if (status.ok()) return status;
@@ -238,9 +240,78 @@ class SqliteDatabase final : public Database {
     return status;
   }
 
+  // One write transaction waiting for the writer connection.
+  struct PendingWrite {
+    const std::function<Status(Connection&)>* work;
+    Status result;
+    bool done = false;
+  };
+
+  // Group commit: each commit costs an fsync of the WAL, so writers that arrive while one
+  // commit is in flight are run together in the next transaction, each inside its own
+  // savepoint. A callback that fails rolls back to its savepoint only; the others commit with
+  // one fsync. Nobody is told "ok" before the shared COMMIT has succeeded, so an acknowledged
+  // write is as durable as before. The first waiting writer leads: it runs the whole batch on
+  // its own thread while the others wait for their results.
+  Status GroupCommit(const std::function<Status(Connection&)>& work) {
+    PendingWrite mine{&work, Status::Ok()};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&mine);
+    while (!mine.done) {
+      if (leader_active_) {
+        batch_finished_.wait(lock);
+        continue;
+      }
+      leader_active_ = true;
+      std::vector<PendingWrite*> batch;
+      while (!queue_.empty() && batch.size() < kMaxGroupCommit) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      lock.unlock();
+      RunBatch(batch);
+      lock.lock();
+      for (PendingWrite* write : batch) write->done = true;
+      leader_active_ = false;
+      batch_finished_.notify_all();
+    }
+    return mine.result;
+  }
+
+  void RunBatch(const std::vector<PendingWrite*>& batch) {
+    if (batch.size() == 1) {
+      batch[0]->result = RunInTransaction(*writer_, "BEGIN IMMEDIATE", *batch[0]->work);
+      return;
+    }
+    Status begun = writer_->ExecuteScript("BEGIN IMMEDIATE");
+    if (!begun.ok()) {
+      for (PendingWrite* write : batch) write->result = begun;
+      return;
+    }
+    for (PendingWrite* write : batch) {
+      Status status = writer_->ExecuteScript("SAVEPOINT lifeline_write");
+      if (status.ok()) status = RunCallback(*writer_, *write->work);
+      if (!status.ok()) (void)writer_->ExecuteScript("ROLLBACK TO lifeline_write");
+      (void)writer_->ExecuteScript("RELEASE lifeline_write");
+      write->result = status;
+    }
+    const Status committed = writer_->ExecuteScript("COMMIT");
+    if (committed.ok()) return;
+    if (!sqlite3_get_autocommit(writer_->handle())) (void)writer_->ExecuteScript("ROLLBACK");
+    for (PendingWrite* write : batch) {
+      if (write->result.ok()) write->result = committed;
+    }
+  }
+
+  // Enough to amortise the fsync, small enough that one slow callback delays few others.
+  static constexpr std::size_t kMaxGroupCommit = 64;
+
   const std::string path_;
-  std::mutex writer_mutex_;
   std::unique_ptr<SqliteConnection> writer_;
+  std::mutex queue_mutex_;
+  std::condition_variable batch_finished_;
+  std::deque<PendingWrite*> queue_;
+  bool leader_active_ = false;
   std::mutex readers_mutex_;
   std::condition_variable readers_available_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;

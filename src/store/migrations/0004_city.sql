@@ -33,6 +33,8 @@ CREATE TABLE hospitals (
   created_by BIGINT NOT NULL DEFAULT 0  -- user id; 0 for the scenario and the command line
 );
 CREATE INDEX hospitals_by_district ON hospitals(district_code);
+-- Names are unique regardless of case; the index also serves the duplicate check on insert.
+CREATE UNIQUE INDEX hospitals_by_lower_name_en ON hospitals(LOWER(name_en));
 
 CREATE TABLE residents (
   id {{id}},
