@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <filesystem>
@@ -48,6 +49,17 @@ std::string LocaleOf(const httplib::Request& request) {
   return LocaleFromAcceptLanguage(request.get_header_value("Accept-Language"));
 }
 
+// The packaged cpp-httplib listens with a backlog of 5: a burst of new connections (families
+// opening the form at once, a load test) overflows it and their SYNs wait a full second to be
+// retried. Listening again on the bound socket raises the backlog (Linux allows this).
+class WideBacklogServer : public httplib::Server {
+ public:
+  bool WidenBacklog() { return ::listen(svr_sock_, kListenBacklog) == 0; }
+
+ private:
+  static constexpr int kListenBacklog = 1024;
+};
+
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, Services services,
@@ -55,7 +67,7 @@ HttpServer::HttpServer(ServerOptions options, Services services,
     : options_(std::move(options)),
       services_(services),
       router_(services.accounts, options_.router),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<WideBacklogServer>()) {
   AddAllRoutes(router_, services_);
   if (extra_routes) extra_routes(router_);
   InstallHandlers();
@@ -196,6 +208,9 @@ Status HttpServer::Bind() {
                     {{"address", options_.host + ":" + std::to_string(options_.port)}});
     }
     bound_port_ = options_.port;
+  }
+  if (!static_cast<WideBacklogServer&>(*server_).WidenBacklog()) {
+    LogLine("could not raise the listen backlog; bursts of new connections may wait");
   }
   return Status::Ok();
 }
