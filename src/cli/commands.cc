@@ -15,6 +15,7 @@
 #include "services/accounts/accounts.h"
 #include "services/audit/audit_log.h"
 #include "services/city/city_service.h"
+#include "services/clinic/clinic_service.h"
 #include "store/database.h"
 #include "store/migrations.h"
 
@@ -93,7 +94,8 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   AccountService accounts(*store.database, AccountOptions{});
   AuditLog audit(*store.database);
   CityService city(*store.database, store.key);
-  HttpServer server(server_options, Services{*store.database, accounts, audit, city});
+  ClinicService clinic(*store.database, accounts, store.key);
+  HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
 
   std::thread signal_waiter([&] {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/triage_command.h"
 #include "core/config.h"
 #include "core/i18n.h"
 
@@ -118,6 +119,14 @@ int Main(int argc, char** argv) {
   user_add->add_option("--role", role, Help("cli.help.role"))->required();
   user_add->add_option("--locale", locale, Help("cli.help.locale"));
 
+  TriageCommandOptions triage_options;
+  CLI::App* triage = app.add_subcommand("triage", Help("cli.help.triage"));
+  triage->footer(Help("cli.help.triage_footer"));
+  triage->add_flag("--route-by-who", triage_options.route_by_who,
+                   Help("cli.help.triage_route_by_who"));
+  triage->add_flag("--with-actions", triage_options.with_actions,
+                   Help("cli.help.triage_with_actions"));
+
   CLI11_PARSE(app, argc, argv);
 
   for (CLI::App* command : {serve, demo}) {
@@ -135,6 +144,7 @@ int Main(int argc, char** argv) {
   if (migrate->parsed()) return RunMigrate(store);
   if (seed->parsed()) return RunSeed(store, scenario);
   if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
+  if (triage->parsed()) return RunTriage(triage_options);
   return 2;
 }
 

@@ -13,6 +13,7 @@
 #include "services/accounts/accounts.h"
 #include "services/audit/audit_log.h"
 #include "services/city/city_service.h"
+#include "services/clinic/clinic_service.h"
 #include "store/testing/test_database.h"
 
 namespace lifeline {
@@ -41,6 +42,8 @@ class ApiTest : public testing::BackendTest {
                                        .login_burst = 1000});
     audit_ = std::make_unique<AuditLog>(scratch_->db());
     city_ = std::make_unique<CityService>(scratch_->db(), "test-key-0123456789abcdef0123456789");
+    clinic_ = std::make_unique<ClinicService>(scratch_->db(), *accounts_,
+                                              "test-key-0123456789abcdef0123456789");
     ScenarioOptions scenario;
     scenario.residents = 50;
     scenario.volunteers = 10;
@@ -57,7 +60,8 @@ class ApiTest : public testing::BackendTest {
     options.router.public_requests_per_minute = 100000;
     options.router.public_burst = 100000;
     server_ = std::make_unique<HttpServer>(
-        options, Services{scratch_->db(), *accounts_, *audit_, *city_}, [](Router& router) {
+        options, Services{scratch_->db(), *accounts_, *audit_, *city_, *clinic_},
+        [](Router& router) {
           router.Add(Method::kGet, "/api/v1/test/throw", Access::AnyRole(),
                      [](const ApiRequest&) -> Result<ApiResponse> {
                        throw std::runtime_error("handler bug");
@@ -113,6 +117,7 @@ class ApiTest : public testing::BackendTest {
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CityService> city_;
+  std::unique_ptr<ClinicService> clinic_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;

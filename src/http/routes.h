@@ -11,5 +11,6 @@ void AddSystemRoutes(Router& router, Services& services);
 void AddAccountRoutes(Router& router, Services& services);
 void AddAuditRoutes(Router& router, Services& services);
 void AddCityRoutes(Router& router, Services& services);
+void AddClinicRoutes(Router& router, Services& services);
 
 }  // namespace lifeline

@@ -224,6 +224,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAccountRoutes(router, services);
   AddAuditRoutes(router, services);
   AddCityRoutes(router, services);
+  AddClinicRoutes(router, services);
 }
 
 }  // namespace lifeline

@@ -16,6 +16,7 @@ namespace lifeline {
 class AccountService;
 class AuditLog;
 class CityService;
+class ClinicService;
 class Database;
 
 // The services a server exposes. Owned by the caller (the CLI), which outlives the server.
@@ -24,6 +25,7 @@ struct Services {
   AccountService& accounts;
   AuditLog& audit;
   CityService& city;
+  ClinicService& clinic;
 };
 
 struct ServerOptions {

@@ -114,6 +114,17 @@ Result<User> AccountService::CreateUserFromCommandLine(const NewUser& user) {
 }
 
 Result<User> AccountService::InsertUser(const Actor& actor, const NewUser& user) {
+  // Hash outside the transaction: Argon2id is deliberately slow and must not hold the writer.
+  ASSIGN_OR_RETURN(const PreparedUser prepared, PrepareUser(user));
+  User created;
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    ASSIGN_OR_RETURN(created, InsertPreparedUser(connection, actor, prepared));
+    return Status::Ok();
+  }));
+  return created;
+}
+
+Result<PreparedUser> AccountService::PrepareUser(const NewUser& user) const {
   RETURN_IF_ERROR(ValidateUsername(user.username));
   RETURN_IF_ERROR(ValidateDisplayName(user.display_name));
   const std::string locale = user.locale.empty() ? std::string(kDefaultLocale) : user.locale;
@@ -122,30 +133,35 @@ Result<User> AccountService::InsertUser(const Actor& actor, const NewUser& user)
     return Status::InvalidArgument("error.password_short",
                                    {{"min", std::to_string(kMinPasswordLength)}}, "password");
   }
-  // Hash outside the transaction: Argon2id is deliberately slow and must not hold the writer.
-  ASSIGN_OR_RETURN(const std::string password_hash, HashPassword(user.password));
-  User created;
-  const Status status =
-      database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) -> Status {
-        ASSIGN_OR_RETURN(
-            QueryResult inserted,
-            connection.Query(
-                "INSERT INTO users (username, display_name, role, password_hash, locale, "
-                "disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING " +
-                    std::string(kUserColumns),
-                {user.username, user.display_name, std::string(RoleName(user.role)), password_hash,
-                 locale, NowMillis()}));
-        created = UserFromRow(inserted.rows.at(0));
-        return AuditLog::Append(connection, actor,
-                                {"create", "user", std::to_string(created.id),
-                                 "role " + std::string(RoleName(user.role))});
-      });
-  if (status.code() == ErrorCode::kAlreadyExists) {
+  ASSIGN_OR_RETURN(std::string password_hash, HashPassword(user.password));
+  return PreparedUser{user.username, user.display_name, user.role, locale,
+                      std::move(password_hash)};
+}
+
+Result<User> AccountService::InsertPreparedUser(Connection& connection, const Actor& actor,
+                                                const PreparedUser& user) {
+  Result<QueryResult> inserted = connection.Query(
+      "INSERT INTO users (username, display_name, role, password_hash, locale, disabled, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING " +
+          std::string(kUserColumns),
+      {user.username, user.display_name, std::string(RoleName(user.role)), user.password_hash,
+       user.locale, NowMillis()});
+  if (inserted.status().code() == ErrorCode::kAlreadyExists) {
     return Status(ErrorCode::kAlreadyExists, "error.username_taken", {{"username", user.username}},
                   "username");
   }
-  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(inserted.status());
+  const User created = UserFromRow(inserted->rows.at(0));
+  RETURN_IF_ERROR(AuditLog::Append(
+      connection, actor,
+      {"create", "user", std::to_string(created.id), "role " + std::string(RoleName(user.role))}));
   return created;
+}
+
+Result<bool> AccountService::IsUsernameTaken(Connection& connection, const std::string& username) {
+  ASSIGN_OR_RETURN(const QueryResult found,
+                   connection.Query("SELECT 1 FROM users WHERE username = $1", {username}));
+  return !found.rows.empty();
 }
 
 Result<LoginResult> AccountService::Login(const std::string& username, const std::string& password,

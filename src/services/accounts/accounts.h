@@ -39,6 +39,17 @@ struct UserChanges {
   std::optional<std::string> locale = std::nullopt;
 };
 
+// An account whose fields are checked and whose password is already hashed, so a flow that
+// creates accounts as one step of its own transaction (the clinic approving a volunteer's
+// application) can do the slow hashing early and the insert later, inside that transaction.
+struct PreparedUser {
+  std::string username;
+  std::string display_name;
+  Role role = Role::kAngel;
+  std::string locale;
+  std::string password_hash;  // Argon2id string
+};
+
 struct LoginResult {
   std::string token;  // shown once; only its hash is stored
   UnixMillis expires_at = 0;
@@ -73,6 +84,15 @@ class AccountService {
 
   // Fails with "error.login_failed" for an unknown user, a wrong password and a disabled
   // account alike (no account enumeration), and "error.login_rate_limited" past the limit.
+  // Checks every field of `user` (the errors of CreateUser, each naming its field) and hashes
+  // the password. Deliberately slow: call it outside any transaction.
+  Result<PreparedUser> PrepareUser(const NewUser& user) const;
+  // Inserts a prepared account inside the caller's transaction and audits it as `actor`.
+  // AlreadyExists "error.username_taken" (field "username") when the name is taken.
+  static Result<User> InsertPreparedUser(Connection& connection, const Actor& actor,
+                                         const PreparedUser& user);
+  static Result<bool> IsUsernameTaken(Connection& connection, const std::string& username);
+
   Result<LoginResult> Login(const std::string& username, const std::string& password,
                             const std::string& client_address);
 
