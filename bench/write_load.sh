@@ -3,12 +3,12 @@
 # separate load process (bench/http_load.cc). Prints throughput and latency percentiles and
 # compares them with the target (default: issue 3's public intake, >= 2,000/s with p99 < 50 ms).
 #
-#   bench/write_load.sh [hospitals|intake] [--connections 16] [--seconds 10]
+#   bench/write_load.sh [intake|hospitals] [--connections 16] [--seconds 10]
 #
 # Needs a Release build in build/ (./scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kind="${1:-hospitals}"
+kind="${1:-intake}"
 shift || true
 binary=build/src/cli/lifeline
 load=build/bench/http_load
@@ -39,7 +39,21 @@ case "$kind" in
       printf '{"name_zh":"压测医院%d","name_en":"Load test %d","district_code":"420106","kind":"general","beds":%d,"lat":30.55,"lon":114.31}\n' "$i" "$i" "$i"
     done >"$bodies"
     ;;
-  *) echo "unknown kind $kind (hospitals)" >&2; exit 2 ;;
+  intake)
+    # Public help requests from distinct families (distinct phones, so none is linked as a
+    # duplicate): varied ages, districts and vital signs, every one triaged on the way in.
+    path=/api/v1/clinic/requests
+    awk 'BEGIN {
+      split("420102 420103 420104 420105 420106 420107 420111 420112 420113 420114 420115 420116 420117", d, " ");
+      for (i = 1; i <= 100000; i++) {
+        printf "{\"consent\":true,\"age_years\":%d,\"sex\":\"%s\",\"district_code\":\"%s\",", 18 + i % 70, (i % 2 ? "female" : "male"), d[1 + i % 13];
+        printf "\"street\":\"Bench street %d\",\"phone\":\"139%08d\",\"onset_date\":\"2020-01-2%d\",", i % 50, i, i % 9;
+        printf "\"spo2\":%d,\"on_oxygen\":false,\"resp_rate\":%d,\"heart_rate\":%d,\"temperature_c\":%.1f,", 85 + i % 14, 14 + i % 20, 70 + i % 60, 36.5 + (i % 30) / 10.0;
+        printf "\"systolic_bp\":%d,\"consciousness\":\"A\",\"symptoms\":[\"cough\",\"fever\"],\"needs\":[\"advice\",\"oxygen\"]}\n", 95 + i % 50;
+      }
+    }' >"$bodies"
+    ;;
+  *) echo "unknown kind $kind (hospitals or intake)" >&2; exit 2 ;;
 esac
 
 echo "write_load: $kind on SQLite (WAL, synchronous=FULL), $(nproc) cores, server and load on this machine"
