@@ -21,6 +21,14 @@ std::string ToHex(const unsigned char* data, std::size_t size) {
   return hex;
 }
 
+// A secretbox key derived from the deployment key, so the same key file serves pseudonyms and
+// sealing without one output ever revealing the other.
+void SealingKey(std::string_view key, unsigned char (&out)[crypto_secretbox_KEYBYTES]) {
+  const std::string material = "lifeline-seal-v1:" + std::string(key);
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(material.data()),
+                     material.size(), nullptr, 0);
+}
+
 }  // namespace
 
 Status InitCrypto() {
@@ -56,6 +64,43 @@ std::string KeyedHashHex(std::string_view key, std::string_view data) {
 std::uint64_t KeyedHash64(std::string_view key, std::string_view data) {
   const std::string hex = KeyedHashHex(key, data);
   return std::stoull(hex.substr(0, 16), nullptr, 16);
+}
+
+std::string SealText(std::string_view key, std::string_view plaintext) {
+  (void)InitCrypto();
+  unsigned char box_key[crypto_secretbox_KEYBYTES];
+  SealingKey(key, box_key);
+  std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(),
+                     '\0');
+  auto* nonce = reinterpret_cast<unsigned char*>(sealed.data());
+  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+                        nonce, box_key);
+  sodium_memzero(box_key, sizeof box_key);
+  return ToHex(nonce, sealed.size());
+}
+
+Result<std::string> OpenSealedText(std::string_view key, std::string_view sealed_hex) {
+  (void)InitCrypto();
+  std::string sealed(sealed_hex.size() / 2, '\0');
+  std::size_t sealed_size = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(sealed.data()), sealed.size(),
+                     sealed_hex.data(), sealed_hex.size(), nullptr, &sealed_size, nullptr) != 0 ||
+      sealed_size < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return Status::Internal("sealed text is malformed");
+  }
+  const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
+  const std::size_t cipher_size = sealed_size - crypto_secretbox_NONCEBYTES;
+  std::string plaintext(cipher_size - crypto_secretbox_MACBYTES, '\0');
+  unsigned char box_key[crypto_secretbox_KEYBYTES];
+  SealingKey(key, box_key);
+  const int opened =
+      crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plaintext.data()),
+                                 nonce + crypto_secretbox_NONCEBYTES, cipher_size, nonce, box_key);
+  sodium_memzero(box_key, sizeof box_key);
+  if (opened != 0) return Status::Internal("sealed text does not open with this deployment key");
+  return plaintext;
 }
 
 Result<std::string> LoadOrCreateKeyFile(const std::string& path) {

@@ -186,3 +186,34 @@ TEST(KeyFileTest, UnwritableLocationIsAnError) {
 
 }  // namespace
 }  // namespace lifeline
+
+namespace lifeline {
+namespace {
+
+TEST(SealTextTest, OpensWithTheSameKeyOnly) {
+  const std::string key(64, 'a');
+  const std::string sealed = SealText(key, "13912345678");
+  EXPECT_EQ(sealed.find("13912345678"), std::string::npos);
+  auto opened = OpenSealedText(key, sealed);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, "13912345678");
+  EXPECT_FALSE(OpenSealedText(std::string(64, 'b'), sealed).ok());
+}
+
+TEST(SealTextTest, EachSealingIsFreshAndTamperingIsDetected) {
+  const std::string key(64, 'k');
+  const std::string first = SealText(key, "same text");
+  const std::string second = SealText(key, "same text");
+  EXPECT_NE(first, second) << "a random nonce per sealing";
+  std::string tampered = first;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(OpenSealedText(key, tampered).ok());
+  EXPECT_FALSE(OpenSealedText(key, "zz").ok());
+  EXPECT_FALSE(OpenSealedText(key, "").ok());
+  auto empty = OpenSealedText(key, SealText(key, ""));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, "");
+}
+
+}  // namespace
+}  // namespace lifeline

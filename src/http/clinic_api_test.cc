@@ -273,6 +273,39 @@ TEST_P(ClinicApiTest, AnAngelReachesOnlyTheCasesGivenToThem) {
   EXPECT_EQ(As(Role::kAngel, "GET", "/api/v1/clinic/board").status, 403);
 }
 
+TEST_P(ClinicApiTest, TheFamilysNumberIsRevealedOnlyToCarersWithAReasonAndAudited) {
+  const auto [case_id, token] = NewCase("+86 139-0000-4321");
+  const std::string contact = "/api/v1/clinic/cases/" + std::to_string(case_id) + "/contact";
+  Reply no_reason = As(Role::kCoordinator, "POST", contact, nlohmann::json::object());
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(no_reason.body["error"]["field"], "reason");
+  Reply revealed = As(Role::kCoordinator, "POST", contact, {{"reason", "call back: SpO2 falling"}});
+  ASSERT_EQ(revealed.status, 200) << revealed.body.dump();
+  EXPECT_EQ(revealed.body["phone"], "13900004321");
+  // An angel with no assignment on the case, and a tracer, may not see it.
+  EXPECT_EQ(As(Role::kAngel, "POST", contact, {{"reason", "curious"}}).status, 403);
+  EXPECT_EQ(As(Role::kTracer, "POST", contact, {{"reason", "curious"}}).status, 403);
+  Reply audit =
+      As(Role::kAdmin, "GET", "/api/v1/audit?entity=case&entity_id=" + std::to_string(case_id));
+  ASSERT_EQ(audit.status, 200);
+  bool reveal_logged = false;
+  for (const auto& entry : audit.body["entries"]) {
+    if (entry["action"] == "reveal_contact") {
+      reveal_logged = true;
+      EXPECT_EQ(entry["actor_username"], "coordinator");
+      EXPECT_EQ(entry["reason"], "call back: SpO2 falling");
+    }
+  }
+  EXPECT_TRUE(reveal_logged);
+  // The number is in the database neither in clear nor in its usual written forms.
+  auto stored =
+      scratch_->db().Query("SELECT phone_key, phone_last4, phone_sealed FROM clinic_cases");
+  ASSERT_TRUE(stored.ok());
+  for (std::size_t column = 0; column < 3; ++column) {
+    EXPECT_EQ(stored->rows.at(0).Text(column).find("13900004321"), std::string::npos);
+  }
+}
+
 TEST_P(ClinicApiTest, RolesReachTheQueuesAndCasePagesTheyShould) {
   const auto [case_id, token] = NewCase();
   const std::string path = "/api/v1/clinic/cases/" + std::to_string(case_id);

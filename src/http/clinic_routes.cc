@@ -157,6 +157,17 @@ void AddCaseRoutes(Router& router, ClinicService& clinic) {
                return ApiResponse::Ok(CaseDetailJson(detail));
              });
 
+  // POST, not GET: revealing a family's number is an act with a reason, written to the audit log.
+  router.Add(Method::kPost, Path(kCase, "/contact"), kCaseReaders,
+             [&clinic](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               ASSIGN_OR_RETURN(const std::string reason, RequiredString(body, "reason"));
+               ASSIGN_OR_RETURN(const std::string phone,
+                                clinic.RevealContact(request.actor(), id, reason));
+               return ApiResponse::Ok({{"phone", phone}});
+             });
+
   router.Add(Method::kPost, Path(kCase, "/observations"), kObservers,
              [&clinic](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));

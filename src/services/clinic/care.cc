@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "core/crypto.h"
 #include "services/clinic/clinic_internal.h"
 #include "services/clinic/clinic_service.h"
 
@@ -85,6 +86,29 @@ Result<CaseDetail> ClinicService::GetCase(const Actor& actor, std::int64_t case_
   AuditRefusal(database_, actor, "case", case_id, status);
   RETURN_IF_ERROR(status);
   return detail;
+}
+
+Result<std::string> ClinicService::RevealContact(const Actor& actor, std::int64_t case_id,
+                                                 const std::string& reason) {
+  const std::string why = Trimmed(reason);
+  if (why.empty()) return FieldRequired("reason");
+  std::string sealed;
+  const Status status =
+      database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) -> Status {
+        ASSIGN_OR_RETURN(
+            const QueryResult found,
+            connection.Query("SELECT phone_sealed FROM clinic_cases WHERE id = $1", {case_id}));
+        if (found.rows.empty()) {
+          return Status::NotFound("error.record_not_found",
+                                  {{"entity", "case"}, {"id", std::to_string(case_id)}});
+        }
+        RETURN_IF_ERROR(RequireCaseAccess(connection, actor, case_id));
+        sealed = found.rows[0].Text(0);
+        return AuditCase(connection, actor, "reveal_contact", case_id, why);
+      });
+  AuditRefusal(database_, actor, "case", case_id, status);
+  RETURN_IF_ERROR(status);
+  return OpenSealedText(pseudonym_key_, sealed);
 }
 
 Result<RetriageResult> ClinicService::AddObservation(const Actor& actor, std::int64_t case_id,

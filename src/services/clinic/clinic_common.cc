@@ -238,7 +238,7 @@ Result<PhonePseudonym> PseudonymisePhone(std::string_view key, const std::string
     return Status::InvalidArgument("error.clinic.phone_format", {}, std::string(field));
   }
   return PhonePseudonym{KeyedHashHex(key, digits),
-                        digits.substr(digits.size() - kPhoneDisplayDigits)};
+                        digits.substr(digits.size() - kPhoneDisplayDigits), SealText(key, digits)};
 }
 
 Status ValidateObservation(const ObservationInput& observation) {

@@ -52,8 +52,9 @@ Status CaseClosed(std::int64_t case_id);
 // "13812345678", "+86 138-1234-5678" and "(0)138 1234 5678" are one number: the digits, without
 // the country code 86 of an 11-digit Chinese mobile. InvalidArgument naming `field` otherwise.
 struct PhonePseudonym {
-  std::string key;    // KeyedHashHex(deployment key, normalised number)
-  std::string last4;  // for display
+  std::string key;     // KeyedHashHex(deployment key, normalised number)
+  std::string last4;   // for display
+  std::string sealed;  // SealText(deployment key, number): read back only to call the family
 };
 Result<PhonePseudonym> PseudonymisePhone(std::string_view key, const std::string& phone,
                                          std::string_view field);

@@ -159,6 +159,12 @@ class ClinicService {
   // The cases offered to or taken by the caller.
   Result<std::vector<MyCase>> MyCases(const Actor& actor);
 
+  // The family's phone number, to call them back. Only for those who may read the case (an
+  // angel only for a case offered to or taken by them); every reveal is audited with its reason,
+  // which is required.
+  Result<std::string> RevealContact(const Actor& actor, std::int64_t case_id,
+                                    const std::string& reason);
+
   const ClinicOptions& options() const { return options_; }
 
  private:

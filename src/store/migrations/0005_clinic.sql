@@ -15,6 +15,7 @@ CREATE TABLE clinic_cases (
   street TEXT NOT NULL,
   phone_key TEXT NOT NULL,                -- keyed hash of the normalised number, never the number
   phone_last4 TEXT NOT NULL,
+  phone_sealed TEXT NOT NULL DEFAULT '',  -- the number sealed with the deployment key, for call-backs
   onset_date TEXT NOT NULL DEFAULT '',
   risk_factors BIGINT NOT NULL DEFAULT 0, -- triage::RiskFactor bits given at intake
   antigen TEXT NOT NULL DEFAULT '',
