@@ -217,6 +217,10 @@ TEST_P(ApiTest, MessagesFollowTheCallersLanguage) {
   Reply forbidden = Send(Method::kGet, "/api/v1/users", "", nurse, "zh-CN");
   EXPECT_EQ(forbidden.status, 403);
   EXPECT_EQ(forbidden.body["error"]["message"], "Your role (nurse) may not do this.");
+  Reply districts = Send(Method::kGet, "/api/v1/public/districts");
+  ASSERT_EQ(districts.status, 200);
+  ASSERT_EQ(districts.body["districts"].size(), 13u);
+  EXPECT_EQ(districts.body["districts"][0].size(), 3u) << "codes and names only";
   Reply catalogue = Send(Method::kGet, "/api/v1/i18n/en");
   EXPECT_EQ(catalogue.body["messages"]["app.name"], "Lifeline");
   EXPECT_EQ(Send(Method::kGet, "/api/v1/i18n/fr").status, 400);

@@ -56,6 +56,20 @@ void AddCityRoutes(Router& router, Services& services) {
                return ApiResponse::Ok({{"districts", list}});
              });
 
+  // Codes and names only, for forms a family fills in without an account.
+  router.Add(Method::kGet, "/api/v1/public/districts", Access::Public(),
+             [&city](const ApiRequest&) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::vector<DistrictSummary> districts,
+                                city.ListDistricts());
+               nlohmann::json list = nlohmann::json::array();
+               for (const DistrictSummary& district : districts) {
+                 list.push_back({{"code", district.code},
+                                 {"name_zh", district.name_zh},
+                                 {"name_en", district.name_en}});
+               }
+               return ApiResponse::Ok({{"districts", list}});
+             });
+
   router.Add(Method::kGet, "/api/v1/hospitals", Access::AnyRole(),
              [&city](const ApiRequest& request) -> Result<ApiResponse> {
                std::optional<std::string> district = request.QueryParam("district");
