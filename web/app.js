@@ -1,5 +1,6 @@
 // Entry point: loads the catalogue, restores the session, draws the shell and routes by hash
-// (#/home, #/beds?district=420106, #/admin/audit, ...).
+// (#/home, #/beds?district=420106, #/admin/audit, ...). The clinic's public pages (#/help,
+// #/status/<token>, #/volunteer) need no account and are drawn in a frame of their own.
 
 import { ApiError, api, onUnauthorized, setToken, token } from './api.js';
 import { h } from './dom.js';
@@ -7,6 +8,8 @@ import { initialLocale, label, loadCatalogue, locale, rememberLocale, t } from '
 import { errorAlert, languageSwitch, pageHeading } from './ui.js';
 import * as adminPage from './pages/admin.js';
 import * as bedsPage from './pages/beds.js';
+import * as clinicPage from './pages/clinic.js';
+import { helpPage, statusPage, volunteerPage } from './pages/clinic-public.js';
 import * as homePage from './pages/home.js';
 import * as loginPage from './pages/login.js';
 import { placeholderPage } from './pages/placeholder.js';
@@ -14,7 +17,7 @@ import { placeholderPage } from './pages/placeholder.js';
 // The platform's modules in navigation order. `roles` limits who sees one (all when absent).
 const MODULES = [
   { route: 'home', page: homePage },
-  { route: 'clinic', page: placeholderPage('clinic') },
+  { route: 'clinic', page: clinicPage, roles: clinicPage.ROLES },
   { route: 'aid', page: placeholderPage('aid') },
   { route: 'beds', page: bedsPage },
   { route: 'tracing', page: placeholderPage('tracing') },
@@ -23,6 +26,13 @@ const MODULES = [
   { route: 'planning', page: placeholderPage('planning') },
   { route: 'admin', page: adminPage, roles: ['admin'] },
 ];
+
+// Pages anyone may open, with or without an account.
+const PUBLIC_PAGES = {
+  help: helpPage,
+  status: statusPage,
+  volunteer: volunteerPage,
+};
 
 const root = document.getElementById('app');
 const session = {
@@ -51,6 +61,12 @@ function visibleModules() {
 function route() {
   const { parts, query } = parseHash();
   const first = parts[0] ?? '';
+
+  if (Object.hasOwn(PUBLIC_PAGES, first)) {
+    shell = null;
+    drawPublic(PUBLIC_PAGES[first], first, parts.slice(1));
+    return;
+  }
 
   if (!session.user) {
     shell = null;
@@ -121,6 +137,42 @@ function drawShell() {
     nav,
     h('div', { class: 'content' }, flash, main));
   shell = { main, nav, flash };
+}
+
+// A public page: the brand, the language switch, the page, and the ways on (ask for help,
+// volunteer, staff login).
+function drawPublic(page, routeName, parts) {
+  const main = h('main', { id: 'main', class: 'public-main' });
+  const view = h('section', { class: 'view', 'data-route': routeName });
+  main.append(view);
+  const chooseLocale = async (code) => {
+    if (code === locale()) return;
+    try {
+      await loadCatalogue(code);
+      rememberLocale(code);
+    } catch {
+      view.prepend(errorAlert({ message: t('web.error.network') }));
+      return;
+    }
+    route();
+  };
+  const links = [
+    routeName !== 'help' ? ['#/help', 'web.clinic.public.ask_help', 'public-help'] : null,
+    routeName !== 'volunteer' ? ['#/volunteer', 'web.clinic.public.volunteer', 'public-volunteer'] : null,
+    [session.user ? '#/home' : '#/login', session.user ? 'web.clinic.public.back_to_app' : 'web.clinic.public.staff_login', 'public-login'],
+  ].filter(Boolean);
+  root.replaceChildren(
+    h('header', { class: 'public-top' },
+      h('span', { class: 'brand' }, t('app.name')),
+      h('span', { class: 'public-tagline' }, t('web.clinic.public.tagline')),
+      languageSwitch(locale(), chooseLocale)),
+    main,
+    h('footer', { class: 'public-foot' },
+      h('nav', { 'aria-label': t('web.clinic.public.links') },
+        links.map(([href, id, testid]) => h('a', { href, 'data-testid': testid }, t(id))))));
+  page.render(view, { parts, user: session.user, navigate });
+  window.scrollTo({ top: 0 });
+  view.querySelector('h1')?.focus({ preventScroll: true });
 }
 
 // After a successful login. A language picked on the login page wins over the saved one and is

@@ -327,7 +327,7 @@ async function main() {
     });
 
     await check('a module not built yet says so plainly', async () => {
-      await page.click('[data-testid=nav-clinic]');
+      await page.click('[data-testid=nav-aid]');
       const panel = page.locator('[data-testid=module-pending]');
       await panel.waitFor();
       const content = await panel.textContent();

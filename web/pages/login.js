@@ -1,4 +1,5 @@
-// The login page: username, password and the language switch, drawn over the whole screen.
+// The login page: username, password and the language switch, drawn over the whole screen,
+// with the ways in that need no account (ask for help, apply to volunteer) above it.
 
 import { request, setToken } from '../api.js';
 import { h } from '../dom.js';
@@ -63,6 +64,13 @@ export function render(root, { message, onLoggedIn, onLocale }) {
 
     root.replaceChildren(h('div', { class: 'login-page' },
       h('div', { class: 'login-lang' }, languageSwitch(locale(), chooseLocale)),
+      // Families and would-be volunteers arrive here too: their ways in need no account.
+      h('aside', { class: 'public-entry', 'aria-label': t('web.clinic.public.links') },
+        h('p', { class: 'public-entry-title' }, t('web.login.public_title')),
+        h('a', { class: 'button button-primary button-wide button-big', href: '#/help', 'data-testid': 'login-ask-help' },
+          t('web.login.ask_help')),
+        h('p', { class: 'small' }, t('web.login.volunteer_text'), ' ',
+          h('a', { href: '#/volunteer', 'data-testid': 'login-volunteer' }, t('web.login.volunteer_link')))),
       h('main', { class: 'login-card' },
         h('p', { class: 'login-brand' }, t('app.name')),
         h('p', { class: 'tagline' }, t('app.tagline')),
