@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "services/accounts/accounts.h"
 #include "services/audit/audit_log.h"
 #include "services/city/city_service.h"
+#include "services/clinic/clinic_seed.h"
 #include "services/clinic/clinic_service.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -79,6 +82,74 @@ Result<ScenarioCounts> SeedIfEmpty(CityService& city, const ScenarioFlags& flags
                                    {"volunteers", std::to_string(counts.volunteers)}})
             << "\n";
   return counts;
+}
+
+// "3.2": seconds with one decimal.
+std::string Seconds(std::chrono::steady_clock::duration elapsed) {
+  const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
+void PrintClinicReport(const ClinicSeedReport& report, const std::string& seconds) {
+  std::cerr << Text("cli.clinic.seeded", {{"cases", std::to_string(report.cases)},
+                                          {"duplicates", std::to_string(report.duplicates)},
+                                          {"notes", std::to_string(report.notes)},
+                                          {"accepted", std::to_string(report.accepted)},
+                                          {"outcomes", std::to_string(report.outcomes)},
+                                          {"deaths", std::to_string(report.deaths)},
+                                          {"overdue", std::to_string(report.overdue)},
+                                          {"seconds", seconds}})
+            << "\n";
+  std::string tiers;
+  for (const char* tier : {"triage_desk", "outpatient", "ward", "icu", "life_care"}) {
+    const auto found = report.open_by_tier.find(tier);
+    if (!tiers.empty()) tiers += Text("cli.clinic.list_separator");
+    tiers +=
+        Text("cli.clinic.tier_count",
+             {{"tier", Text(std::string("triage.tier.") + tier)},
+              {"count", std::to_string(found == report.open_by_tier.end() ? 0 : found->second)}});
+  }
+  std::cerr << Text("cli.clinic.board", {{"tiers", tiers}}) << "\n";
+}
+
+// Seeds the online clinic's surge day unless the flags say not to or the clinic has cases.
+// `demo_accounts` of the clinic's volunteer roles are created as volunteers; returns the
+// usernames created.
+Result<std::vector<std::string>> SeedClinicIfEmpty(OpenStore& store, const ScenarioFlags& flags,
+                                                   std::vector<NewUser> demo_accounts) {
+  if (flags.no_clinic) return std::vector<std::string>{};
+  ClinicSeedOptions options;
+  options.seed = flags.seed;
+  options.residents = flags.residents;
+  options.volunteers = flags.volunteers;
+  options.requests = flags.full_surge ? scenario::kFullSurgeRequests : flags.surge_requests;
+  options.roster = scenario::RosterSizeFor(options.requests);
+  options.demo_volunteers = std::move(demo_accounts);
+  options.progress = [&flags](const ClinicSeedProgress& step) {
+    if (step.stage == ClinicSeedStage::kStarting) {
+      std::cerr << Text("cli.clinic.seeding", {{"seed", std::to_string(flags.seed)},
+                                               {"requests", std::to_string(step.total)}})
+                << "\n";
+    } else if (step.stage == ClinicSeedStage::kVolunteers) {
+      std::cerr << Text("cli.clinic.volunteers", {{"approved", std::to_string(step.done)},
+                                                  {"applied", std::to_string(step.total)}})
+                << "\n";
+    } else {
+      std::cerr << Text("cli.clinic.requests", {{"done", std::to_string(step.done)},
+                                                {"total", std::to_string(step.total)}})
+                << "\n";
+    }
+  };
+  const auto started = std::chrono::steady_clock::now();
+  AccountService accounts(*store.database, AccountOptions{});
+  ASSIGN_OR_RETURN(const ClinicSeedReport report,
+                   SeedClinicDay(*store.database, accounts, store.key, options));
+  if (report.skipped) {
+    std::cerr << Text("cli.clinic.already_seeded") << "\n";
+    return std::vector<std::string>{};
+  }
+  PrintClinicReport(report, Seconds(std::chrono::steady_clock::now() - started));
+  return report.demo_volunteers;
 }
 
 // Serves until SIGTERM or SIGINT. The signals are blocked in every thread and taken by one
@@ -174,7 +245,9 @@ int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
   if (!store.ok()) return Fail(store.status());
   CityService city(*store->database, store->key);
   Result<ScenarioCounts> counts = SeedIfEmpty(city, scenario);
-  return counts.ok() ? 0 : Fail(counts.status());
+  if (!counts.ok()) return Fail(counts.status());
+  Result<std::vector<std::string>> clinic = SeedClinicIfEmpty(*store, scenario, {});
+  return clinic.ok() ? 0 : Fail(clinic.status());
 }
 
 int RunDemo(const StoreOptions& options, const ServerOptions& server,
@@ -186,17 +259,35 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server,
     Result<ScenarioCounts> counts = SeedIfEmpty(city, scenario);
     if (!counts.ok()) return Fail(counts.status());
   }
+  std::vector<NewUser> demo_accounts;
+  for (const Role role : AllRoles()) {
+    const std::string username(RoleName(role));
+    demo_accounts.push_back({username, Text("role." + username), role, kDemoPassword, ""});
+  }
+  // The clinical demo accounts join the seeded day as its volunteers.
+  Result<std::vector<std::string>> enrolled = SeedClinicIfEmpty(*store, scenario, demo_accounts);
+  if (!enrolled.ok()) return Fail(enrolled.status());
   std::string logins = Text("cli.demo_logins") + "\n";
   {
     AccountService accounts(*store->database, AccountOptions{});
-    for (const Role role : AllRoles()) {
-      const std::string username(RoleName(role));
-      NewUser user{username, Text("role." + username), role, kDemoPassword, ""};
-      Result<User> created = accounts.CreateUserFromCommandLine(user);
-      if (!created.ok() && created.status().code() != ErrorCode::kAlreadyExists) {
-        return Fail(created.status());
+    for (const NewUser& user : demo_accounts) {
+      const bool created_by_seed =
+          std::find(enrolled->begin(), enrolled->end(), user.username) != enrolled->end();
+      // On a restart the accounts exist; checking first skips a slow Argon2id hash per role.
+      bool exists = false;
+      const Status checked = store->database->Transaction(
+          TransactionMode::kRead, [&](Connection& connection) -> Status {
+            ASSIGN_OR_RETURN(exists, AccountService::IsUsernameTaken(connection, user.username));
+            return Status::Ok();
+          });
+      if (!checked.ok()) return Fail(checked);
+      if (!created_by_seed && !exists) {
+        Result<User> created = accounts.CreateUserFromCommandLine(user);
+        if (!created.ok() && created.status().code() != ErrorCode::kAlreadyExists) {
+          return Fail(created.status());
+        }
       }
-      logins += "  " + username + " / " + kDemoPassword + "\n";
+      logins += "  " + user.username + " / " + kDemoPassword + "\n";
     }
   }
   return ServeUntilSignal(*store, server, logins);

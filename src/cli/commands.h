@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "engines/scenario/clinic_day.h"
 #include "http/server.h"
 
 namespace lifeline {
@@ -18,13 +19,19 @@ struct ScenarioFlags {
   std::uint64_t seed = 2020;
   int residents = 3000;
   int volunteers = 400;
+  // The online clinic's surge day (engines/scenario/clinic_day.h), seeded after the city.
+  int surge_requests = scenario::kDefaultSurgeRequests;
+  bool full_surge = false;  // the real day's 920 requests instead
+  bool no_clinic = false;
 };
 
 int RunMigrate(const StoreOptions& store);
 int RunServe(const StoreOptions& store, const ServerOptions& server);
+// Seeds the city, then the clinic's surge day; each only if the database has none yet.
 int RunSeed(const StoreOptions& store, const ScenarioFlags& scenario);
-// Migrates, seeds the scenario if the database has none, makes sure one demo account per role
-// exists, prints the URL and the logins, and serves until SIGTERM or SIGINT.
+// Migrates, seeds the scenario and the clinic's surge day if the database has none, makes sure
+// one demo account per role exists (the clinical ones as clinic volunteers when the day is
+// seeded now), prints the URL and the logins, and serves until SIGTERM or SIGINT.
 int RunDemo(const StoreOptions& store, const ServerOptions& server, const ScenarioFlags& scenario);
 // Reads the password from standard input (one line), prompting without echo on a terminal.
 int RunUserAdd(const StoreOptions& store, const std::string& username,

@@ -49,6 +49,14 @@ void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
   command.add_option("--volunteers", scenario.volunteers, Help("cli.help.volunteers"))
       ->capture_default_str()
       ->check(CLI::Range(0, 1'000'000));
+  CLI::Option* requests =
+      command
+          .add_option("--surge-requests", scenario.surge_requests, Help("cli.help.surge_requests"))
+          ->capture_default_str()
+          ->check(CLI::Range(0, scenario::kMaxSurgeRequests));
+  command.add_flag("--full-surge", scenario.full_surge, Help("cli.help.full_surge"))
+      ->excludes(requests);
+  command.add_flag("--no-clinic", scenario.no_clinic, Help("cli.help.no_clinic"));
 }
 
 // Settings from --config fill what the command line left at its defaults.

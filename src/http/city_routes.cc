@@ -59,8 +59,7 @@ void AddCityRoutes(Router& router, Services& services) {
   // Codes and names only, for forms a family fills in without an account.
   router.Add(Method::kGet, "/api/v1/public/districts", Access::Public(),
              [&city](const ApiRequest&) -> Result<ApiResponse> {
-               ASSIGN_OR_RETURN(const std::vector<DistrictSummary> districts,
-                                city.ListDistricts());
+               ASSIGN_OR_RETURN(const std::vector<DistrictSummary> districts, city.ListDistricts());
                nlohmann::json list = nlohmann::json::array();
                for (const DistrictSummary& district : districts) {
                  list.push_back({{"code", district.code},
