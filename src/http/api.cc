@@ -233,9 +233,11 @@ nlohmann::json ErrorBody(const Status& status, const std::string& locale,
   MessageArgs args = status.args();
   const Catalogue& catalogue = Catalogue::Builtin();
   for (auto& [name, value] : args) {
-    // Services name record kinds in English ("hospital"); show them in the caller's language.
-    if (name == "entity" && catalogue.Has("entity." + value)) {
-      value = catalogue.Render(locale, "entity." + value);
+    // Services name record kinds ("hospital") and fields ("spo2") as the wire does; a family
+    // reads them in its own words. The JSON "field" keeps the wire name for the UI.
+    for (const char* kind : {"entity", "field"}) {
+      const std::string id = std::string(kind) + "." + value;
+      if (name == kind && catalogue.Has(id)) value = catalogue.Render(locale, id);
     }
   }
   args.emplace_back("request_id", request_id);

@@ -166,6 +166,8 @@ TEST_P(ApiTest, BadBodiesGetA400NamingTheField) {
   Reply missing = Send(Method::kPost, "/api/v1/users", R"({"username":"x1234"})", admin);
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body["error"]["field"], "display_name");
+  EXPECT_EQ(missing.body["error"]["message"], "缺少必填字段“显示名称”。")
+      << "the message names the field in the caller's words";
   Reply wrong_type = Send(
       Method::kPost, "/api/v1/users",
       R"({"username":"x1234","display_name":5,"role":"nurse","password":"long enough"})", admin);

@@ -40,6 +40,7 @@ nlohmann::json PublicRequest() {
           {"phone", kPhoneDigits},
           {"onset_date", "2020-01-30"},
           {"comorbidities", {"diabetes"}},
+          {"imaging_findings", "双肺多发磨玻璃影"},
           {"needs", {"oxygen"}},
           {"spo2", 91},
           {"on_oxygen", false},
@@ -332,6 +333,8 @@ TEST_P(ClinicApiTest, RolesReachTheQueuesAndCasePagesTheyShould) {
 
   // Every read of a case and every listing is in the audit log with its request id.
   Reply read = As(Role::kNurse, "GET", path);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body["imaging_findings"], "双肺多发磨玻璃影") << "the report's words are kept";
   Reply audit = As(Role::kAdmin, "GET", "/api/v1/audit?entity=case&limit=50");
   ASSERT_EQ(audit.status, 200);
   bool found_read = false;

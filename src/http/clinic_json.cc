@@ -101,6 +101,7 @@ Result<NewHelpRequest> ParseHelpRequest(const nlohmann::json& body) {
   ASSIGN_OR_RETURN(request.comorbidities, StringList(body, "comorbidities"));
   ASSIGN_OR_RETURN(request.antigen, TextOrEmpty(body, "antigen"));
   ASSIGN_OR_RETURN(request.pcr, TextOrEmpty(body, "pcr"));
+  ASSIGN_OR_RETURN(request.imaging_findings, TextOrEmpty(body, "imaging_findings"));
   ASSIGN_OR_RETURN(request.needs, StringList(body, "needs"));
   ASSIGN_OR_RETURN(request.observation, ParseObservation(body));
   return request;
@@ -235,6 +236,7 @@ nlohmann::json CaseDetailJson(const CaseDetail& detail) {
   json["comorbidities"] = RiskFactorNames(detail.risk_factors);
   json["antigen"] = detail.antigen;
   json["pcr"] = detail.pcr;
+  json["imaging_findings"] = detail.imaging_findings;
   json["tier_set_by"] = detail.tier_set_by;
   json["tier_entered_at"] = FormatIso8601(detail.tier_entered_at);
   json["exposure_floor"] = detail.exposure_floor;

@@ -95,6 +95,7 @@ function summaryPanel(detail) {
       fact('web.clinic.case.symptoms', symptomsOf(detail.observations), 'case-symptoms'),
       fact('web.clinic.form.antigen', detail.antigen ? label('web.clinic.test', detail.antigen) : null),
       fact('web.clinic.form.pcr', detail.pcr ? label('web.clinic.test', detail.pcr) : null),
+      fact('web.clinic.form.imaging_findings', detail.imaging_findings || null, 'case-imaging-findings'),
       fact('web.clinic.case.needs', chips(detail.needs, 'clinic.need'), 'case-needs'),
       fact('web.clinic.case.channel', label('web.clinic.channel', detail.intake_channel)),
       fact('web.clinic.case.created', formatInstant(detail.created_at)),

@@ -81,6 +81,7 @@ export function renderIntake(container, { mode = 'public', user = null } = {}) {
           control: h('select', { name: 'imaging', 'data-testid': 'help-imaging' },
             ['', 'none', 'pneumonia'].map((code) => h('option', { value: code }, t(`web.clinic.form.imaging_${code || 'unknown'}`)))),
         }),
+        clinicField({ labelId: 'web.clinic.form.imaging_findings', hintId: 'web.clinic.form.imaging_findings_hint', control: h('textarea', { name: 'imaging_findings', rows: '2', maxlength: '1000', 'data-testid': 'help-imaging-findings' }) }),
         clinicField({ labelId: 'web.clinic.form.lesion_progression', hintId: 'web.clinic.form.lesion_progression_hint', unitId: 'web.clinic.unit.percent', control: h('input', { name: 'lesion_progression_48h_pct', type: 'number', inputmode: 'decimal', min: '0', max: '1000' }) }))),
     section('web.clinic.form.section_history', null,
       choiceGroup({
@@ -233,6 +234,8 @@ function requestBody(form, ageUnit) {
     const value = String(data.get(name) ?? '');
     if (value) body[name] = value;
   }
+  const findings = String(data.get('imaging_findings') ?? '').trim();
+  if (findings) body.imaging_findings = findings;
   body.needs = data.getAll('needs').map(String);
   body.consent = data.get('consent') === 'yes';
   return body;

@@ -18,7 +18,8 @@ constexpr std::string_view kCaseSelect =
     "AND a.status IN ('offered', 'active')), "
     "c.intake_channel, c.entered_by, c.pregnancy_weeks, c.street, c.phone_last4, c.onset_date, "
     "c.risk_factors, c.antigen, c.pcr, c.tier_set_by, c.tier_entered_at, c.exposure_floor, "
-    "c.actions, c.updated_at, c.last_seen_at, c.outcome, c.closed_at FROM clinic_cases c";
+    "c.actions, c.updated_at, c.last_seen_at, c.outcome, c.closed_at, c.imaging_findings FROM "
+    "clinic_cases c";
 
 std::optional<std::int64_t> OptionalInt(const Row& row, std::size_t column) {
   if (row.IsNull(column)) return std::nullopt;
@@ -62,6 +63,7 @@ CaseDetail CaseFromRow(const Row& row, const ClinicOptions& options, UnixMillis 
   stored.last_seen_at = OptionalInt(row, 29);
   stored.outcome = row.Text(30);
   stored.closed_at = OptionalInt(row, 31);
+  stored.imaging_findings = row.Text(32);
   return stored;
 }
 

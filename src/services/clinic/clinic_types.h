@@ -91,8 +91,9 @@ struct NewHelpRequest {
   std::string phone = {};
   std::string onset_date = {};  // optional, YYYY-MM-DD
   std::vector<std::string> comorbidities = {};
-  std::string antigen = {};  // optional: "positive", "negative", "pending"
-  std::string pcr = {};      // same
+  std::string antigen = {};           // optional: "positive", "negative", "pending"
+  std::string pcr = {};               // same
+  std::string imaging_findings = {};  // optional: the imaging report's words, as given
   std::vector<std::string> needs = {};
   bool consent = false;
   ObservationInput observation = {};
@@ -227,6 +228,7 @@ struct CaseDetail {
   std::uint32_t risk_factors = 0;
   std::string antigen = {};
   std::string pcr = {};
+  std::string imaging_findings = {};
   std::string tier_set_by = {};  // "triage", "clinician"
   UnixMillis tier_entered_at = 0;
   int exposure_floor = 0;                 // raised by a coordinator; 0 when never raised

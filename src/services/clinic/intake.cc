@@ -190,9 +190,9 @@ Status CreateCase(Connection& connection, const IntakeContext& context, IntakeRe
           "sex, pregnancy_weeks, district_code, street, phone_key, phone_last4, onset_date, "
           "risk_factors, antigen, pcr, needs, consent_at, status_token_hash, tier, tier_set_by, "
           "priority, nhc_severity, who_severity, actions, exposure, created_at, last_intake_at, "
-          "tier_entered_at, waiting_since, updated_at, phone_sealed) "
+          "tier_entered_at, waiting_since, updated_at, phone_sealed, imaging_findings) "
           "VALUES ('open', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-          "$16, $17, $18, 'triage', $19, $20, $21, $22, $23, $16, $16, $16, $16, $16, $24) "
+          "$16, $17, $18, 'triage', $19, $20, $21, $22, $23, $16, $16, $16, $16, $16, $24, $25) "
           "RETURNING id",
           {context.channel,
            context.entered_by,
@@ -217,7 +217,8 @@ Status CreateCase(Connection& connection, const IntakeContext& context, IntakeRe
            std::string(triage::SeverityName(triaged.who_severity)),
            JoinCodes(triaged.actions),
            static_cast<std::int64_t>(exposure),
-           checked.phone.sealed}));
+           checked.phone.sealed,
+           Trimmed(request.imaging_findings)}));
   result.case_id = inserted.rows.at(0).Int(0);
   ASSIGN_OR_RETURN(const std::int64_t observation_id,
                    InsertObservation(connection, result.case_id, context.now, context.entered_by,

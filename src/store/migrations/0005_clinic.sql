@@ -20,6 +20,7 @@ CREATE TABLE clinic_cases (
   risk_factors BIGINT NOT NULL DEFAULT 0, -- triage::RiskFactor bits given at intake
   antigen TEXT NOT NULL DEFAULT '',
   pcr TEXT NOT NULL DEFAULT '',
+  imaging_findings TEXT NOT NULL DEFAULT '',
   needs BIGINT NOT NULL DEFAULT 0,        -- clinic Need bits
   consent_at BIGINT NOT NULL,
   status_token_hash TEXT NOT NULL UNIQUE, -- the private status link, stored like session tokens
