@@ -7,139 +7,13 @@
 // "N passed, M failed"; exits 0 only when every check passed. The server and the browser are
 // always stopped, also on failure. Needs `npm ci` in tests/browser (playwright-core).
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
-const HEALTH_TIMEOUT_MS = 60_000;
-const STEP_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 10_000;
-const DEMO_PASSWORD = 'wuhan2020';
-const CHROMIUM = '/usr/bin/chromium';
-// The machine has no internet: keep chromium from reaching out (and from waiting on it).
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const results = { passed: 0, failed: 0 };
-let server = null;
-let serverLog = '';
-let browser = null;
-let workDir = null;
-
-function report(ok, name, detail) {
-  if (ok) results.passed += 1;
-  else results.failed += 1;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} - ${name}${detail ? `: ${detail}` : ''}`);
-}
-
-// Runs one check; a thrown error fails it without stopping the others.
-async function check(name, body) {
-  try {
-    const detail = await body();
-    report(true, name, typeof detail === 'string' ? detail : '');
-    return true;
-  } catch (error) {
-    report(false, name, String(error?.message ?? error).split('\n')[0]);
-    return false;
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitHealthy(baseUrl) {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`server exited early (${server.exitCode ?? server.signalCode})`);
-    }
-    try {
-      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
-}
-
-function startServer(binary, dbPath, port) {
-  server = spawn(binary, ['demo', '--db', dbPath, '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk) => {
-    serverLog += chunk.toString();
-  };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  server.on('error', (error) => {
-    serverLog += `\nspawn failed: ${error.message}\n`;
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-  if (!stopped) {
-    console.log(`note: server ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000} s; sending SIGKILL`);
-    server.kill('SIGKILL');
-    await exited;
-  }
-}
-
-// If this script is interrupted, the server must not outlive it.
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server?.kill('SIGTERM');
-    process.exit(1);
-  });
-}
-process.on('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
-});
-
-// The catalogue as the server serves it (i18n/*.json merged into the binary): the texts the
-// page must show.
-async function servedCatalogue(baseUrl) {
-  const messages = {};
-  for (const locale of ['zh-CN', 'en']) {
-    const response = await fetch(`${baseUrl}/api/v1/i18n/${locale}`);
-    expect(response.status === 200, `GET /api/v1/i18n/${locale} answered ${response.status}`);
-    messages[locale] = (await response.json()).messages ?? {};
-  }
-  const text = (locale, id) => {
-    const found = messages[locale][id];
-    if (!found) throw new Error(`the served catalogue lacks ${id} in ${locale}`);
-    return found;
-  };
-  text.messages = messages;
-  return text;
-}
+import {
+  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, HERE, REPO, STEP_TIMEOUT_MS, check, expect, freePort,
+  report, results, runBrowserTest, servedCatalogue, startServer, waitHealthy, waitHeading,
+} from './harness.mjs';
 
 // Ids of i18n/web.json that the server does not serve: a binary built before they were added.
 function unservedWebIds(text) {
@@ -174,13 +48,7 @@ async function headingText(page) {
   return (await page.locator('main h1').first().textContent())?.trim();
 }
 
-async function waitHeading(page, expected) {
-  await page.waitForFunction(
-    (text) => document.querySelector('main h1')?.textContent.trim() === text,
-    expected, { timeout: STEP_TIMEOUT_MS });
-}
-
-async function main() {
+async function main(session) {
   const binary = process.argv[2];
   if (!binary) {
     console.error('usage: node tests/browser/login.test.mjs <path-to-lifeline-binary>');
@@ -198,7 +66,7 @@ async function main() {
     expect(gaps.length === 0, `missing: ${gaps.slice(0, 8).join(', ')}`);
   });
 
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-browser-'));
+  const { workDir } = session;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   startServer(path.resolve(binary), path.join(workDir, 'demo.db'), port);
@@ -215,7 +83,7 @@ async function main() {
     expect(missing.length === 0, `${missing.length} missing, e.g. ${missing.slice(0, 3).join(', ')}`);
   });
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = session.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -357,21 +225,4 @@ async function main() {
   return results.failed === 0 ? 0 : 1;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  report(false, 'test harness', error?.stack ?? String(error));
-} finally {
-  await browser?.close().catch(() => {});
-  await stopServer();
-  // Keep the screenshot; the database was only for this run.
-  for (const name of ['demo.db', 'demo.db-wal', 'demo.db-shm']) {
-    if (workDir) fs.rmSync(path.join(workDir, name), { force: true });
-  }
-  if (results.failed > 0 && serverLog) {
-    console.log(`--- server output (last 40 lines) ---\n${serverLog.trim().split('\n').slice(-40).join('\n')}\n---`);
-  }
-}
-console.log(`${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 && exitCode === 0 ? 0 : 1);
+await runBrowserTest('lifeline-browser-', main);
