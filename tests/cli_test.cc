@@ -122,6 +122,18 @@ TEST_F(CliTest, BadConfigFilesAndUnreachableDatabasesFailClearly) {
   EXPECT_NE(not_number.output.find("(line 1) must be an integer"), std::string::npos)
       << not_number.output;
 
+  const CommandResult bad_limit =
+      RunLifeline("serve --db " + Db() + " --port 0 --tier-limit intensive=10");
+  EXPECT_EQ(bad_limit.exit_code, 1);
+  EXPECT_NE(bad_limit.output.find("Time limit \"intensive=10\" is invalid"), std::string::npos)
+      << bad_limit.output;
+  std::ofstream(config) << "tier_limits = icu=10, ward=zero\n";
+  const CommandResult bad_config_limit =
+      RunLifeline("serve --db " + Db() + " --port 0 --config " + config);
+  EXPECT_EQ(bad_config_limit.exit_code, 1);
+  EXPECT_NE(bad_config_limit.output.find("\"ward=zero\""), std::string::npos)
+      << bad_config_limit.output;
+
   const CommandResult unreachable =
       RunLifeline("migrate --db postgresql://nobody@127.0.0.1:1/none --key-file " + folder_ + "/k");
   EXPECT_EQ(unreachable.exit_code, 1);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -154,8 +155,46 @@ Result<std::vector<std::string>> SeedClinicIfEmpty(OpenStore& store, const Scena
 
 // Serves until SIGTERM or SIGINT. The signals are blocked in every thread and taken by one
 // waiting thread, which stops the server so in-flight requests finish before exit.
+// ClinicOptions with the "tier=minutes" limits applied; an error names the bad one.
+Result<ClinicOptions> ClinicOptionsFrom(const ClinicFlags& flags) {
+  ClinicOptions options;
+  for (const std::string& limit : flags.tier_limits) {
+    const std::size_t equals = limit.find('=');
+    const std::optional<triage::Tier> tier =
+        equals == std::string::npos ? std::nullopt : triage::ParseTier(limit.substr(0, equals));
+    std::int64_t minutes = 0;
+    const std::string number = equals == std::string::npos ? "" : limit.substr(equals + 1);
+    const auto [end, error] =
+        std::from_chars(number.data(), number.data() + number.size(), minutes);
+    if (!tier || error != std::errc() || end != number.data() + number.size() || minutes <= 0) {
+      return Status::InvalidArgument("error.tier_limit", {{"value", limit}}, "tier_limit");
+    }
+    const UnixMillis millis = minutes * kMillisPerMinute;
+    switch (*tier) {
+      case triage::Tier::kTriageDesk:
+        options.triage_desk_limit = millis;
+        break;
+      case triage::Tier::kOutpatient:
+        options.outpatient_limit = millis;
+        break;
+      case triage::Tier::kWard:
+        options.ward_limit = millis;
+        break;
+      case triage::Tier::kIcu:
+        options.icu_limit = millis;
+        break;
+      case triage::Tier::kLifeCare:
+        options.life_care_limit = millis;
+        break;
+    }
+  }
+  return options;
+}
+
 int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
-                     const std::string& banner_suffix) {
+                     const ClinicFlags& clinic_flags, const std::string& banner_suffix) {
+  Result<ClinicOptions> clinic_options = ClinicOptionsFrom(clinic_flags);
+  if (!clinic_options.ok()) return Fail(clinic_options.status());
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
@@ -165,7 +204,7 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   AccountService accounts(*store.database, AccountOptions{});
   AuditLog audit(*store.database);
   CityService city(*store.database, store.key);
-  ClinicService clinic(*store.database, accounts, store.key);
+  ClinicService clinic(*store.database, accounts, store.key, *clinic_options);
   HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
 
@@ -234,10 +273,10 @@ int RunMigrate(const StoreOptions& options) {
   return 0;
 }
 
-int RunServe(const StoreOptions& options, const ServerOptions& server) {
+int RunServe(const StoreOptions& options, const ServerOptions& server, const ClinicFlags& clinic) {
   Result<OpenStore> store = Open(options);
   if (!store.ok()) return Fail(store.status());
-  return ServeUntilSignal(*store, server, "");
+  return ServeUntilSignal(*store, server, clinic, "");
 }
 
 int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
@@ -250,8 +289,8 @@ int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
   return clinic.ok() ? 0 : Fail(clinic.status());
 }
 
-int RunDemo(const StoreOptions& options, const ServerOptions& server,
-            const ScenarioFlags& scenario) {
+int RunDemo(const StoreOptions& options, const ServerOptions& server, const ScenarioFlags& scenario,
+            const ClinicFlags& clinic) {
   Result<OpenStore> store = Open(options);
   if (!store.ok()) return Fail(store.status());
   {
@@ -290,7 +329,7 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server,
       logins += "  " + user.username + " / " + kDemoPassword + "\n";
     }
   }
-  return ServeUntilSignal(*store, server, logins);
+  return ServeUntilSignal(*store, server, clinic, logins);
 }
 
 int RunUserAdd(const StoreOptions& options, const std::string& username,

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/triage_command.h"
@@ -21,7 +22,9 @@ void AddStoreFlags(CLI::App& command, StoreOptions& store) {
   command.add_option("--key-file", store.key_file, Help("cli.help.key_file"));
 }
 
-void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& config_file) {
+void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& config_file,
+                    ClinicFlags& clinic) {
+  command.add_option("--tier-limit", clinic.tier_limits, Help("cli.help.tier_limit"));
   command.add_option("--host", server.host, Help("cli.help.host"))->capture_default_str();
   command.add_option("--port", server.port, Help("cli.help.port"))
       ->capture_default_str()
@@ -61,14 +64,23 @@ void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
 
 // Settings from --config fill what the command line left at its defaults.
 Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions& store,
-                       ServerOptions& server) {
+                       ServerOptions& server, ClinicFlags& clinic) {
   if (path.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
-  for (const std::string& key :
-       config.UnknownKeys({"db", "key_file", "host", "port", "web", "public_rate", "max_body"})) {
+  for (const std::string& key : config.UnknownKeys(
+           {"db", "key_file", "host", "port", "web", "public_rate", "max_body", "tier_limits"})) {
     return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
   }
   auto unset = [&](const char* flag) { return command.count(flag) == 0; };
+  // "tier_limits = icu=15, ward=60": the same pairs as repeated --tier-limit flags.
+  if (unset("--tier-limit") && config.Get("tier_limits")) {
+    std::stringstream pairs(*config.Get("tier_limits"));
+    for (std::string pair; std::getline(pairs, pair, ',');) {
+      pair.erase(0, pair.find_first_not_of(' '));
+      pair.erase(pair.find_last_not_of(' ') + 1);
+      if (!pair.empty()) clinic.tier_limits.push_back(pair);
+    }
+  }
   if (unset("--db") && config.Get("db")) store.db = *config.Get("db");
   if (unset("--key-file") && config.Get("key_file")) store.key_file = *config.Get("key_file");
   if (unset("--host") && config.Get("host")) server.host = *config.Get("host");
@@ -97,17 +109,18 @@ int Main(int argc, char** argv) {
 
   StoreOptions store;
   ServerOptions server;
+  ClinicFlags clinic;
   ScenarioFlags scenario;
   std::string config_file;
 
   CLI::App* serve = app.add_subcommand("serve", Help("cli.help.serve"));
   AddStoreFlags(*serve, store);
-  AddServerFlags(*serve, server, config_file);
+  AddServerFlags(*serve, server, config_file, clinic);
 
   StoreOptions demo_store{"lifeline-demo.db", ""};
   CLI::App* demo = app.add_subcommand("demo", Help("cli.help.demo"));
   AddStoreFlags(*demo, demo_store);
-  AddServerFlags(*demo, server, config_file);
+  AddServerFlags(*demo, server, config_file, clinic);
   AddScenarioFlags(*demo, scenario);
 
   CLI::App* migrate = app.add_subcommand("migrate", Help("cli.help.migrate"));
@@ -140,15 +153,16 @@ int Main(int argc, char** argv) {
   for (CLI::App* command : {serve, demo}) {
     if (!command->parsed()) continue;
     StoreOptions& options = command == demo ? demo_store : store;
-    if (Status status = ApplyConfigFile(config_file, *command, options, server); !status.ok()) {
+    if (Status status = ApplyConfigFile(config_file, *command, options, server, clinic);
+        !status.ok()) {
       std::cerr << Catalogue::Builtin().Render(CommandLineLocale(), status.message_id(),
                                                status.args())
                 << "\n";
       return 2;
     }
   }
-  if (serve->parsed()) return RunServe(store, server);
-  if (demo->parsed()) return RunDemo(demo_store, server, scenario);
+  if (serve->parsed()) return RunServe(store, server, clinic);
+  if (demo->parsed()) return RunDemo(demo_store, server, scenario, clinic);
   if (migrate->parsed()) return RunMigrate(store);
   if (seed->parsed()) return RunSeed(store, scenario);
   if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
