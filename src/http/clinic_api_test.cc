@@ -245,6 +245,16 @@ TEST_P(ClinicApiTest, AnAngelReachesOnlyTheCasesGivenToThem) {
   const auto [case_id, token] = NewCase();
   const std::string path = "/api/v1/clinic/cases/" + std::to_string(case_id);
   const auto [angel_id, angel_token] = ApprovedVolunteer("angel_li", "angel", 2);
+  // A volunteer reads their own record (readiness, capacity, shifts), nobody else's.
+  Reply own =
+      Send("GET", "/api/v1/clinic/volunteers/" + std::to_string(angel_id), nullptr, angel_token);
+  ASSERT_EQ(own.status, 200) << own.body.dump();
+  EXPECT_EQ(own.body["readiness"], 2);
+  const auto [other_id, other_token] = ApprovedVolunteer("angel_wang", "angel", 1);
+  EXPECT_EQ(
+      Send("GET", "/api/v1/clinic/volunteers/" + std::to_string(other_id), nullptr, angel_token)
+          .status,
+      403);
   Reply refused = Send("GET", path, nullptr, angel_token);
   EXPECT_EQ(refused.status, 403) << refused.body.dump();
   EXPECT_EQ(refused.body["error"]["code"], "permission_denied");

@@ -362,7 +362,7 @@ void AddVolunteerRoutes(Router& router, ClinicService& clinic) {
                return ApiResponse::Ok({{"volunteers", list}});
              });
 
-  router.Add(Method::kGet, kVolunteer, kReviewers,
+  router.Add(Method::kGet, kVolunteer, kVolunteersAndReviewers,
              [&clinic](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
                ASSIGN_OR_RETURN(const VolunteerRecord volunteer,

@@ -304,5 +304,13 @@ int DeriveExposure(Severity nhc, Severity who, Tier tier, std::uint32_t needs,
   return std::max(level, floor);
 }
 
+// A volunteer's own record, or anyone's for coordinators and admins.
+Status RequireSelfOrReviewer(const Actor& actor, std::int64_t user_id) {
+  if (actor.role == Role::kCoordinator || actor.role == Role::kAdmin || actor.user_id == user_id) {
+    return Status::Ok();
+  }
+  return Status(ErrorCode::kPermissionDenied, "error.clinic.not_your_record");
+}
+
 }  // namespace clinic
 }  // namespace lifeline

@@ -81,6 +81,8 @@ Result<std::vector<CaseSummary>> LoadOpenCases(Connection& connection, const Cli
                                                UnixMillis now);
 // Angels reach only cases offered to or taken by them; PermissionDenied otherwise.
 Status RequireCaseAccess(Connection& connection, const Actor& actor, std::int64_t case_id);
+// A volunteer's own record (shifts, capacity, the record itself), or anyone's for reviewers.
+Status RequireSelfOrReviewer(const Actor& actor, std::int64_t user_id);
 // After a record-level refusal (PermissionDenied), writes its own audit row, since the refused
 // transaction rolled back; other failures are not audited.
 void AuditRefusal(Database& database, const Actor& actor, std::string_view entity, std::int64_t id,

@@ -49,14 +49,6 @@ int ParseClock(const std::string& text) {
   return hours * kMinutesPerHour + minutes;
 }
 
-// Volunteers change their own shifts; coordinators and admins anyone's.
-Status RequireSelfOrReviewer(const Actor& actor, std::int64_t user_id) {
-  if (actor.role == Role::kCoordinator || actor.role == Role::kAdmin || actor.user_id == user_id) {
-    return Status::Ok();
-  }
-  return Status(ErrorCode::kPermissionDenied, "error.clinic.not_your_record");
-}
-
 Result<std::vector<Shift>> LoadShifts(Connection& connection, std::int64_t user_id) {
   ASSIGN_OR_RETURN(const QueryResult found,
                    connection.Query("SELECT " + std::string(kShiftColumns) +

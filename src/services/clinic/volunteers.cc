@@ -296,6 +296,7 @@ Result<VolunteerRecord> ClinicService::GetVolunteer(const Actor& actor, std::int
   RETURN_IF_ERROR(
       database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) -> Status {
         ASSIGN_OR_RETURN(volunteer, LoadVolunteer(connection, options_, user_id, Now()));
+        RETURN_IF_ERROR(RequireSelfOrReviewer(actor, user_id));
         return AuditVolunteer(connection, actor, "read", "volunteer", user_id, "");
       }));
   return volunteer;
