@@ -4,130 +4,38 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <map>
-#include <thread>
-
 #include <nlohmann/json.hpp>
 
-#include "http/server.h"
-#include "services/accounts/accounts.h"
-#include "services/audit/audit_log.h"
-#include "services/city/city_service.h"
-#include "services/clinic/clinic_service.h"
-#include "store/testing/test_database.h"
+#include "http/testing/api_server_test.h"
 
 namespace lifeline {
 namespace {
 
-using testing::Backend;
-using testing::ScratchDatabase;
+using testing::kTestPassword;
+using testing::Reply;
 
-constexpr const char* kPassword = "test-password";
 constexpr std::size_t kTestBodyLimit = 4096;
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;
-  std::string request_id;
-};
-
-class ApiTest : public testing::BackendTest {
+class ApiTest : public testing::ApiServerTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (HasFatalFailure()) return;
-    accounts_ = std::make_unique<AccountService>(
-        scratch_->db(), AccountOptions{.password_cost = PasswordCost::kMinimumForTests,
-                                       .login_attempts_per_minute = 1000,
-                                       .login_burst = 1000});
-    audit_ = std::make_unique<AuditLog>(scratch_->db());
-    city_ = std::make_unique<CityService>(scratch_->db(), "test-key-0123456789abcdef0123456789");
-    clinic_ = std::make_unique<ClinicService>(scratch_->db(), *accounts_,
-                                              "test-key-0123456789abcdef0123456789");
-    ScenarioOptions scenario;
-    scenario.residents = 50;
-    scenario.volunteers = 10;
-    ASSERT_TRUE(city_->SeedScenario(scenario).ok());
-    for (const Role role : AllRoles()) {
-      const std::string name(RoleName(role));
-      auto user = accounts_->CreateUserFromCommandLine({name, name, role, kPassword, ""});
-      ASSERT_TRUE(user.ok()) << user.status().ToString();
-      user_ids_[role] = user->id;
-    }
-    ServerOptions options;
-    options.port = 0;
-    options.max_body_bytes = kTestBodyLimit;
-    options.router.public_requests_per_minute = 100000;
-    options.router.public_burst = 100000;
-    server_ = std::make_unique<HttpServer>(
-        options, Services{scratch_->db(), *accounts_, *audit_, *city_, *clinic_},
-        [](Router& router) {
-          router.Add(Method::kGet, "/api/v1/test/throw", Access::AnyRole(),
-                     [](const ApiRequest&) -> Result<ApiResponse> {
-                       throw std::runtime_error("handler bug");
-                     });
-        });
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    for (const Role role : AllRoles()) tokens_[role] = Login(std::string(RoleName(role)));
-  }
+  void ConfigureServer(ServerOptions& options) override { options.max_body_bytes = kTestBodyLimit; }
 
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  std::string Login(const std::string& username) {
-    Reply reply = Send(Method::kPost, "/api/v1/auth/login",
-                       nlohmann::json{{"username", username}, {"password", kPassword}}.dump());
-    EXPECT_EQ(reply.status, 200) << reply.body.dump();
-    return reply.body.value("token", "");
+  void AddTestRoutes(Router& router) override {
+    router.Add(
+        Method::kGet, "/api/v1/test/throw", Access::AnyRole(),
+        [](const ApiRequest&) -> Result<ApiResponse> { throw std::runtime_error("handler bug"); });
   }
 
   Reply Send(Method method, const std::string& path, const std::string& body = "",
              const std::string& token = "", const std::string& language = "") {
-    httplib::Headers headers;
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    if (!language.empty()) headers.emplace("Accept-Language", language);
-    httplib::Result result = [&] {
-      switch (method) {
-        case Method::kPost:
-          return client_->Post(path, headers, body, "application/json");
-        case Method::kPatch:
-          return client_->Patch(path, headers, body, "application/json");
-        case Method::kDelete:
-          return client_->Delete(path, headers, body, "application/json");
-        case Method::kGet:
-          break;
-      }
-      return client_->Get(path, headers);
-    }();
-    Reply reply;
-    if (!result) {
-      ADD_FAILURE() << "no response for " << path;
-      return reply;
-    }
-    reply.status = result->status;
-    reply.request_id = result->get_header_value(kRequestIdHeader);
-    reply.body = nlohmann::json::parse(result->body, nullptr, false);
-    return reply;
+    return Request(method, path, body, token, language);
   }
-
-  std::unique_ptr<AccountService> accounts_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<CityService> city_;
-  std::unique_ptr<ClinicService> clinic_;
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::map<Role, std::string> tokens_;
-  std::map<Role, std::int64_t> user_ids_;
 };
 
 TEST_P(ApiTest, EveryProtectedEndpointAsksForATokenAndChecksTheRole) {
   // Paths name an account nobody is logged in as, so revoking its sessions harms no caller.
-  auto target = accounts_->CreateUserFromCommandLine({"target", "T", Role::kAngel, kPassword, ""});
+  auto target =
+      accounts_->CreateUserFromCommandLine({"target", "T", Role::kAngel, kTestPassword, ""});
   ASSERT_TRUE(target.ok());
   int protected_routes = 0;
   for (const RouteSpec& route : server_->router().routes()) {

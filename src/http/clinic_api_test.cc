@@ -4,32 +4,20 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <map>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "http/server.h"
-#include "services/accounts/accounts.h"
-#include "services/audit/audit_log.h"
-#include "services/city/city_service.h"
-#include "services/clinic/clinic_service.h"
-#include "store/testing/test_database.h"
+#include "http/testing/api_server_test.h"
 
 namespace lifeline {
 namespace {
 
-constexpr const char* kPassword = "test-password";
-constexpr const char* kKey = "clinic-api-test-key-0123456789abcdef";
-constexpr const char* kPhoneDigits = "13800138000";
+using testing::kTestPassword;
+using testing::Reply;
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;
-  std::string request_id;
-};
+constexpr const char* kPhoneDigits = "13800138000";
 
 nlohmann::json PublicRequest() {
   return {{"consent", true},
@@ -52,66 +40,20 @@ nlohmann::json PublicRequest() {
           {"symptoms", {"cough", "fever"}}};
 }
 
-class ClinicApiTest : public testing::BackendTest {
+class ClinicApiTest : public testing::ApiServerTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (HasFatalFailure()) return;
-    accounts_ = std::make_unique<AccountService>(
-        db(), AccountOptions{.password_cost = PasswordCost::kMinimumForTests,
-                             .login_attempts_per_minute = 1000,
-                             .login_burst = 1000});
-    audit_ = std::make_unique<AuditLog>(db());
-    city_ = std::make_unique<CityService>(db(), kKey);
-    ASSERT_TRUE(city_->SeedScenario({.seed = 3, .residents = 10, .volunteers = 0}).ok());
-    clinic_ = std::make_unique<ClinicService>(db(), *accounts_, kKey);
-    for (const Role role : AllRoles()) {
-      const std::string name(RoleName(role));
-      ASSERT_TRUE(accounts_->CreateUserFromCommandLine({name, name, role, kPassword, ""}).ok());
-    }
-    ServerOptions options;
-    options.port = 0;
-    options.router.public_requests_per_minute = 100000;
-    options.router.public_burst = 100000;
-    server_ = std::make_unique<HttpServer>(options,
-                                           Services{db(), *accounts_, *audit_, *city_, *clinic_});
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    for (const Role role : AllRoles()) tokens_[role] = Login(std::string(RoleName(role)));
-  }
-
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  std::string Login(const std::string& username) {
-    Reply reply = Send("POST", "/api/v1/auth/login",
-                       nlohmann::json{{"username", username}, {"password", kPassword}});
-    EXPECT_EQ(reply.status, 200) << reply.body.dump();
-    return reply.body.value("token", "");
+  ScenarioOptions TestCity() const override {
+    return {.seed = 3, .residents = 10, .volunteers = 0};
   }
 
   Reply Send(const std::string& method, const std::string& path,
              const nlohmann::json& body = nullptr, const std::string& token = "",
              const std::string& language = "") {
-    httplib::Headers headers;
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    if (!language.empty()) headers.emplace("Accept-Language", language);
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result result = method == "GET"
-                                 ? client_->Get(path, headers)
-                                 : client_->Post(path, headers, text, "application/json");
-    Reply reply;
-    if (!result) {
-      ADD_FAILURE() << "no response for " << path;
-      return reply;
-    }
-    reply.status = result->status;
-    reply.request_id = result->get_header_value(kRequestIdHeader);
-    reply.body = nlohmann::json::parse(result->body, nullptr, false);
-    return reply;
+    const Method parsed = method == "GET"      ? Method::kGet
+                          : method == "PATCH"  ? Method::kPatch
+                          : method == "DELETE" ? Method::kDelete
+                                               : Method::kPost;
+    return Request(parsed, path, body.is_null() ? "" : body.dump(), token, language);
   }
 
   Reply As(Role role, const std::string& method, const std::string& path,
@@ -140,7 +82,7 @@ class ClinicApiTest : public testing::BackendTest {
                           {"department", "respiratory"},
                           {"years_practice", 6},
                           {"username", username},
-                          {"password", kPassword}});
+                          {"password", kTestPassword}});
     EXPECT_EQ(applied.status, 201) << applied.body.dump();
     Reply approved = As(Role::kCoordinator, "POST",
                         "/api/v1/clinic/volunteer-applications/" +
@@ -149,15 +91,6 @@ class ClinicApiTest : public testing::BackendTest {
     EXPECT_EQ(approved.status, 200) << approved.body.dump();
     return {approved.body.value("user_id", std::int64_t{0}), Login(username)};
   }
-
-  std::unique_ptr<AccountService> accounts_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<CityService> city_;
-  std::unique_ptr<ClinicService> clinic_;
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::map<Role, std::string> tokens_;
 };
 
 TEST_P(ClinicApiTest, ThePrivateLinkShowsStatusAndAdviceAndNothingPersonal) {
@@ -393,7 +326,7 @@ TEST_P(ClinicApiTest, VolunteerReviewEnforcesTheClinicalRule) {
                         {"department", "respiratory"},
                         {"years_practice", 1},
                         {"username", "drjunior"},
-                        {"password", kPassword}});
+                        {"password", kTestPassword}});
   ASSERT_EQ(applied.status, 201) << applied.body.dump();
   EXPECT_EQ(applied.body.size(), 2u);  // id and status: the public learns nothing else
   const std::string path = "/api/v1/clinic/volunteer-applications/" +
