@@ -336,6 +336,12 @@ async function main(session) {
       await offer.waitFor();
       await offer.locator('[data-testid=accept]').click();
       await doctor.locator(`[data-testid=my-active] [data-testid=my-case][data-case-id="${intake.case_id}"][data-assignment-status=active]`).waitFor();
+      // Their own standing: the readiness the coordinator gave, the case just accepted.
+      const standing = text('en', 'web.clinic.mine.standing')
+        .replace('{readiness}', '3').replace('{active}', '1').replace('{capacity}', '');
+      await doctor.waitForFunction((prefix) =>
+        document.querySelector('[data-testid=my-standing]')?.textContent.startsWith(prefix),
+      standing, { timeout: STEP_TIMEOUT_MS });
       await doctor.screenshot({ path: path.join(workDir, 'my-cases.png'), fullPage: true });
       await desk.close();
     });

@@ -94,13 +94,18 @@ export async function renderMine(panel, { user }) {
     }
   };
 
-  // A volunteer keeps their own shifts; an account that is not a clinic volunteer has none.
+  // A volunteer keeps their own shifts; an account that is not a clinic volunteer has no record.
   const loadShifts = async (text) => {
     if (text) say(text);
     try {
-      const { shifts: list } = await api.get(`/clinic/volunteers/${user.id}/shifts`);
-      shifts.replaceChildren(h('p', { class: 'muted small' }, t('web.clinic.mine.shifts_intro')),
-        shiftEditor(user.id, list, loadShifts, (error) => shifts.prepend(errorAlert(error))));
+      // The volunteer's own record: readiness and load, then the shifts to edit.
+      const me = await api.get(`/clinic/volunteers/${user.id}`);
+      shifts.replaceChildren(
+        h('p', { 'data-testid': 'my-standing' }, t('web.clinic.mine.standing', {
+          readiness: me.readiness, active: me.active_cases, capacity: me.capacity,
+        })),
+        h('p', { class: 'muted small' }, t('web.clinic.mine.shifts_intro')),
+        shiftEditor(user.id, me.shifts ?? [], loadShifts, (error) => shifts.prepend(errorAlert(error))));
     } catch (error) {
       shifts.replaceChildren(error.status === 404
         ? h('p', { class: 'muted', 'data-testid': 'not-volunteer' }, t('web.clinic.mine.not_volunteer'))
