@@ -141,6 +141,36 @@ export async function waitHeading(page, expected) {
 }
 
 
+// The start every browser test shares: checks the arguments and playwright-core, starts
+// `lifeline demo` on a free port with a fresh database in `session.workDir`, waits until it
+// answers and fetches the catalogue it serves. Returns { chromium, baseUrl, text } (text(locale,
+// id) reads the served catalogue), or { exitCode } after reporting why the test cannot go on.
+export async function startDemo(session, script) {
+  const binary = process.argv[2];
+  if (!binary) {
+    console.error(`usage: node tests/browser/${script} <path-to-lifeline-binary>`);
+    return { exitCode: 2 };
+  }
+  if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core'))) {
+    report(false, 'playwright-core installed',
+      `tests/browser/node_modules is missing: run \`npm ci\` in ${HERE}`);
+    return { exitCode: 1 };
+  }
+  const { chromium } = await import('playwright-core');
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  startServer(path.resolve(binary), path.join(session.workDir, 'demo.db'), port);
+  const healthy = await check(`server ${path.basename(binary)} demo answers /healthz on port ${port}`,
+    () => waitHealthy(baseUrl));
+  if (!healthy) return { exitCode: 1 };
+  let text = null;
+  await check('server serves the message catalogue', async () => {
+    text = await servedCatalogue(baseUrl);
+  });
+  if (!text) return { exitCode: 1 };
+  return { chromium, baseUrl, text };
+}
+
 // Runs `main(session)` with a fresh work folder (`session.workDir`, named after `prefix`); main
 // sets `session.browser` when it launches one. Afterwards: browser closed, server stopped,
 // database files removed (screenshots kept), server output shown on failure, summary printed,

@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, HERE, REPO, STEP_TIMEOUT_MS, check, expect, freePort,
-  report, results, runBrowserTest, servedCatalogue, startServer, waitHealthy, waitHeading,
+  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, REPO, STEP_TIMEOUT_MS, check, expect, results,
+  runBrowserTest, startDemo, waitHeading,
 } from './harness.mjs';
 
 // Ids of i18n/web.json that the server does not serve: a binary built before they were added.
@@ -49,35 +49,14 @@ async function headingText(page) {
 }
 
 async function main(session) {
-  const binary = process.argv[2];
-  if (!binary) {
-    console.error('usage: node tests/browser/login.test.mjs <path-to-lifeline-binary>');
-    return 2;
-  }
-  if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core'))) {
-    report(false, 'playwright-core installed',
-      `tests/browser/node_modules is missing: run \`npm ci\` in ${HERE}`);
-    return 1;
-  }
-  const { chromium } = await import('playwright-core');
-
+  const started = await startDemo(session, 'login.test.mjs');
+  if (started.exitCode !== undefined) return started.exitCode;
+  const { chromium, baseUrl, text } = started;
+  const { workDir } = session;
   await check('catalogue: every web.* id used by web/ has zh-CN and en', () => {
     const gaps = catalogueGaps();
     expect(gaps.length === 0, `missing: ${gaps.slice(0, 8).join(', ')}`);
   });
-
-  const { workDir } = session;
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  startServer(path.resolve(binary), path.join(workDir, 'demo.db'), port);
-  const healthy = await check(`server ${path.basename(binary)} demo answers /healthz on port ${port}`,
-    () => waitHealthy(baseUrl));
-  if (!healthy) return 1;
-  let text = null;
-  await check('server serves the message catalogue', async () => {
-    text = await servedCatalogue(baseUrl);
-  });
-  if (!text) return 1;
   await check('server serves every id of i18n/web.json (binary built with the current catalogue)', () => {
     const missing = unservedWebIds(text);
     expect(missing.length === 0, `${missing.length} missing, e.g. ${missing.slice(0, 3).join(', ')}`);
