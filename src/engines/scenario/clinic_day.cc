@@ -4,6 +4,7 @@
 #include <array>
 #include <numeric>
 
+#include "engines/scenario/people.h"
 #include "engines/scenario/random.h"
 
 namespace lifeline::scenario {
@@ -228,6 +229,8 @@ std::string ContactPhone(Random& random, std::span<const Resident> residents, st
   return patient.phone;
 }
 
+}  // namespace
+
 std::string DrawStreet(Random& random, const std::string& district_code) {
   std::string_view road = kRoads.front().roads.front();
   for (const DistrictRoads& district : kRoads) {
@@ -238,6 +241,8 @@ std::string DrawStreet(Random& random, const std::string& district_code) {
          std::to_string(random.Between(1, kMaxBuilding)) + "栋" +
          std::to_string(random.Between(1, kMaxUnit)) + "单元";
 }
+
+namespace {
 
 std::vector<std::string> DrawComorbidities(Random& random, const Resident& resident) {
   const int age = AgeOf(resident);

@@ -29,6 +29,13 @@ class PhoneBook {
   std::unordered_set<std::string> issued_;
 };
 
+// A uniform point in the district's core disc (ScatterRadiusMeters), rounded as homes are.
+LatLon DrawLocation(Random& random, const District& district);
+
+// A synthetic address on a real road of the district: road, number, compound, building, unit.
+// An unknown code gets a road of the first district.
+std::string DrawStreet(Random& random, const std::string& district_code);
+
 // The Chinese name of a Wuhan teaching hospital a volunteer doctor or nurse works at. The
 // institutions are public; the affiliation of any synthetic volunteer is invented.
 std::string_view DrawVolunteerHospital(Random& random);

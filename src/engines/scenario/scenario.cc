@@ -108,8 +108,9 @@ double RoundCoordinate(double degrees) {
   return std::round(degrees * kCoordinateScale) / kCoordinateScale;
 }
 
-// A uniform point in the district's core disc. Rejection sampling from the square needs no
-// trigonometry, so it is exact on every platform.
+}  // namespace
+
+// Rejection sampling from the square needs no trigonometry, so it is exact on every platform.
 LatLon DrawLocation(Random& random, const District& district) {
   const double radius = ScatterRadiusMeters(district);
   double x = 0;
@@ -123,6 +124,8 @@ LatLon DrawLocation(Random& random, const District& district) {
   return {RoundCoordinate(district.centroid.lat + y * radius / kMetersPerDegreeLatitude),
           RoundCoordinate(district.centroid.lon + x * radius / meters_per_degree_longitude)};
 }
+
+namespace {
 
 template <std::size_t kBands>
 int DrawAge(Random& random, const std::array<AgeBand, kBands>& bands) {
