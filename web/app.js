@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { initialLocale, label, loadCatalogue, locale, rememberLocale, t } from './i18n.js';
 import { errorAlert, languageSwitch, pageHeading } from './ui.js';
 import * as adminPage from './pages/admin.js';
+import * as aidPage from './pages/aid.js';
 import * as bedsPage from './pages/beds.js';
 import * as clinicPage from './pages/clinic.js';
 import { helpPage, statusPage, volunteerPage } from './pages/clinic-public.js';
@@ -18,7 +19,7 @@ import { placeholderPage } from './pages/placeholder.js';
 const MODULES = [
   { route: 'home', page: homePage },
   { route: 'clinic', page: clinicPage, roles: clinicPage.ROLES },
-  { route: 'aid', page: placeholderPage('aid') },
+  { route: 'aid', page: aidPage, roles: aidPage.ROLES },
   { route: 'beds', page: bedsPage },
   { route: 'tracing', page: placeholderPage('tracing') },
   { route: 'community', page: placeholderPage('community') },

@@ -17,9 +17,17 @@
 #include "core/role.h"
 #include "services/accounts/accounts.h"
 #include "services/audit/audit_log.h"
+#include "services/beds/beds_seed.h"
+#include "services/beds/beds_service.h"
 #include "services/city/city_service.h"
 #include "services/clinic/clinic_seed.h"
 #include "services/clinic/clinic_service.h"
+#include "services/devices/devices_seed.h"
+#include "services/devices/devices_service.h"
+#include "services/exchange/exchange_seed.h"
+#include "services/exchange/exchange_service.h"
+#include "services/ventilators/ventilators.h"
+#include "services/ventilators/ventilators_seed.h"
 #include "store/database.h"
 #include "store/migrations.h"
 
@@ -153,10 +161,122 @@ Result<std::vector<std::string>> SeedClinicIfEmpty(OpenStore& store, const Scena
   return report.demo_volunteers;
 }
 
+// Writes the demo ventilator pipeline unless it has records, with one line on what was written.
+Status SeedVentilatorsIfEmpty(OpenStore& store) {
+  ASSIGN_OR_RETURN(const VentilatorSeedReport report, SeedVentilators(*store.database, {}));
+  if (report.skipped) {
+    std::cerr << Text("cli.ventilators.already_seeded") << "\n";
+    return Status::Ok();
+  }
+  std::string states;
+  for (const std::string_view state : VentilatorOrderStates()) {
+    if (!states.empty()) states += Text("cli.clinic.list_separator");
+    states += Text("web.ventilators.state." + std::string(state)) + " " +
+              std::to_string(report.orders_by_state.at(std::string(state)));
+  }
+  std::cerr << Text("cli.ventilators.seeded", {{"needs", std::to_string(report.needs)},
+                                               {"units", std::to_string(report.units_needed)},
+                                               {"pledges", std::to_string(report.pledges)},
+                                               {"offers", std::to_string(report.stock_offers)},
+                                               {"orders", std::to_string(report.orders)},
+                                               {"ordered", std::to_string(report.units_ordered)},
+                                               {"states", states}})
+            << "\n";
+  return Status::Ok();
+}
+
+BedsOptions BedsOptionsFrom(const ServiceLimitFlags& flags) {
+  BedsOptions options;
+  options.stale_after = flags.bed_stale_hours * kMillisPerHour;
+  return options;
+}
+
+// Gives the stored hospitals a day of synthetic bed figures unless the board has some.
+Status SeedBedsIfEmpty(OpenStore& store, const ServiceLimitFlags& flags) {
+  BedsService beds(*store.database, BedsOptionsFrom(flags));
+  ASSIGN_OR_RETURN(const bool empty, beds.IsEmpty());
+  if (!empty) {
+    std::cerr << Text("cli.beds.already_seeded") << "\n";
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(const CityOverview city, CityService(*store.database, store.key).Overview());
+  std::cerr << Text("cli.beds.seeding", {{"hospitals", std::to_string(city.hospitals)}}) << "\n";
+  ASSIGN_OR_RETURN(const BedSeedReport report, SeedBedBoard(beds));
+  std::cerr << Text("cli.beds.seeded", {{"updates", std::to_string(report.updates)},
+                                        {"stale", std::to_string(report.stale_classes)}})
+            << "\n";
+  return Status::Ok();
+}
+
+// Writes the demo's drifting devices with their histories unless devices exist. The demo angel
+// account must exist by then: it follows a larger share.
+Status SeedDevicesIfEmpty(OpenStore& store, const ScenarioFlags& flags) {
+  DeviceSeedOptions options;
+  options.seed = flags.seed;
+  options.residents = flags.residents;
+  options.volunteers = flags.volunteers;
+  options.demo_angel = std::string(RoleName(Role::kAngel));
+  options.starting = [](int concentrators, int oximeters) {
+    std::cerr << Text("cli.devices.seeding", {{"concentrators", std::to_string(concentrators)},
+                                              {"oximeters", std::to_string(oximeters)}})
+              << "\n";
+  };
+  const auto started = std::chrono::steady_clock::now();
+  AccountService accounts(*store.database, AccountOptions{});
+  ASSIGN_OR_RETURN(const DeviceSeedReport report,
+                   SeedDevices(*store.database, accounts, store.key, options));
+  if (report.skipped) {
+    std::cerr << Text("cli.devices.already_seeded") << "\n";
+    return Status::Ok();
+  }
+  std::cerr << Text("cli.devices.seeded",
+                    {{"devices", std::to_string(report.devices)},
+                     {"drifts", std::to_string(report.drifts)},
+                     {"open", std::to_string(report.open)},
+                     {"overdue", std::to_string(report.overdue)},
+                     {"seconds", Seconds(std::chrono::steady_clock::now() - started)}})
+            << "\n";
+  return Status::Ok();
+}
+
+// Writes the demo exchange of offers and needs, and its first proposal, unless it has records.
+// Without a seeded clinic only hospitals have needs.
+Status SeedExchangeIfEmpty(OpenStore& store, const ScenarioFlags& flags) {
+  ASSIGN_OR_RETURN(const bool empty, ExchangeService(*store.database, store.key).IsEmpty());
+  if (!empty) {
+    std::cerr << Text("cli.exchange.already_seeded") << "\n";
+    return Status::Ok();
+  }
+  std::cerr << Text("cli.exchange.seeding", {{"seed", std::to_string(flags.seed)}}) << "\n";
+  ExchangeSeedOptions options;
+  options.seed = flags.seed;
+  options.residents = flags.residents;
+  options.volunteers = flags.volunteers;
+  const auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(const ExchangeSeedReport report,
+                   SeedExchange(*store.database, store.key, options));
+  std::cerr << Text("cli.exchange.seeded",
+                    {{"offers",
+                      std::to_string(report.household_offers + report.organisation_offers)},
+                     {"households", std::to_string(report.household_offers)},
+                     {"organisations", std::to_string(report.organisation_offers)},
+                     {"needs", std::to_string(report.case_needs + report.hospital_needs)},
+                     {"cases", std::to_string(report.case_needs)},
+                     {"hospitals", std::to_string(report.hospital_needs)},
+                     {"offered", std::to_string(report.offered_quantity)},
+                     {"needed", std::to_string(report.needed_quantity)},
+                     {"proposal", std::to_string(report.proposal_id)},
+                     {"matches", std::to_string(report.proposed_matches)},
+                     {"unmet", std::to_string(report.unmet_quantity)},
+                     {"seconds", Seconds(std::chrono::steady_clock::now() - started)}})
+            << "\n";
+  return Status::Ok();
+}
+
 // Serves until SIGTERM or SIGINT. The signals are blocked in every thread and taken by one
 // waiting thread, which stops the server so in-flight requests finish before exit.
 // ClinicOptions with the "tier=minutes" limits applied; an error names the bad one.
-Result<ClinicOptions> ClinicOptionsFrom(const ClinicFlags& flags) {
+Result<ClinicOptions> ClinicOptionsFrom(const ServiceLimitFlags& flags) {
   ClinicOptions options;
   for (const std::string& limit : flags.tier_limits) {
     const std::size_t equals = limit.find('=');
@@ -192,7 +312,7 @@ Result<ClinicOptions> ClinicOptionsFrom(const ClinicFlags& flags) {
 }
 
 int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
-                     const ClinicFlags& clinic_flags, const std::string& banner_suffix) {
+                     const ServiceLimitFlags& clinic_flags, const std::string& banner_suffix) {
   Result<ClinicOptions> clinic_options = ClinicOptionsFrom(clinic_flags);
   if (!clinic_options.ok()) return Fail(clinic_options.status());
   sigset_t stop_signals;
@@ -205,7 +325,12 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   AuditLog audit(*store.database);
   CityService city(*store.database, store.key);
   ClinicService clinic(*store.database, accounts, store.key, *clinic_options);
-  HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic});
+  BedsService beds(*store.database, BedsOptionsFrom(clinic_flags));
+  VentilatorService ventilators(*store.database);
+  ExchangeService exchange(*store.database, store.key);
+  DevicesService devices(*store.database, store.key);
+  HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic, beds,
+                                             ventilators, exchange, devices});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
 
   std::thread signal_waiter([&] {
@@ -273,7 +398,8 @@ int RunMigrate(const StoreOptions& options) {
   return 0;
 }
 
-int RunServe(const StoreOptions& options, const ServerOptions& server, const ClinicFlags& clinic) {
+int RunServe(const StoreOptions& options, const ServerOptions& server,
+             const ServiceLimitFlags& clinic) {
   Result<OpenStore> store = Open(options);
   if (!store.ok()) return Fail(store.status());
   return ServeUntilSignal(*store, server, clinic, "");
@@ -286,11 +412,20 @@ int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
   Result<ScenarioCounts> counts = SeedIfEmpty(city, scenario);
   if (!counts.ok()) return Fail(counts.status());
   Result<std::vector<std::string>> clinic = SeedClinicIfEmpty(*store, scenario, {});
-  return clinic.ok() ? 0 : Fail(clinic.status());
+  if (!clinic.ok()) return Fail(clinic.status());
+  if (Status ventilators = SeedVentilatorsIfEmpty(*store); !ventilators.ok()) {
+    return Fail(ventilators);
+  }
+  if (Status beds = SeedBedsIfEmpty(*store, {}); !beds.ok()) return Fail(beds);
+  if (Status exchange = SeedExchangeIfEmpty(*store, scenario); !exchange.ok()) {
+    return Fail(exchange);
+  }
+  if (Status devices = SeedDevicesIfEmpty(*store, scenario); !devices.ok()) return Fail(devices);
+  return 0;
 }
 
 int RunDemo(const StoreOptions& options, const ServerOptions& server, const ScenarioFlags& scenario,
-            const ClinicFlags& clinic) {
+            const ServiceLimitFlags& clinic) {
   Result<OpenStore> store = Open(options);
   if (!store.ok()) return Fail(store.status());
   {
@@ -306,6 +441,13 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server, const Scen
   // The clinical demo accounts join the seeded day as its volunteers.
   Result<std::vector<std::string>> enrolled = SeedClinicIfEmpty(*store, scenario, demo_accounts);
   if (!enrolled.ok()) return Fail(enrolled.status());
+  if (Status ventilators = SeedVentilatorsIfEmpty(*store); !ventilators.ok()) {
+    return Fail(ventilators);
+  }
+  if (Status beds = SeedBedsIfEmpty(*store, clinic); !beds.ok()) return Fail(beds);
+  if (Status exchange = SeedExchangeIfEmpty(*store, scenario); !exchange.ok()) {
+    return Fail(exchange);
+  }
   std::string logins = Text("cli.demo_logins") + "\n";
   {
     AccountService accounts(*store->database, AccountOptions{});
@@ -329,6 +471,8 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server, const Scen
       logins += "  " + user.username + " / " + kDemoPassword + "\n";
     }
   }
+  // After the demo accounts: the demo angel follows a share of the devices.
+  if (Status devices = SeedDevicesIfEmpty(*store, scenario); !devices.ok()) return Fail(devices);
   return ServeUntilSignal(*store, server, clinic, logins);
 }
 

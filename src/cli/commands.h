@@ -27,21 +27,25 @@ struct ScenarioFlags {
 };
 
 int RunMigrate(const StoreOptions& store);
-// Per-tier time limits of the online clinic, each "tier=minutes" (e.g. "icu=15"); unnamed tiers
-// keep ClinicOptions' defaults.
-struct ClinicFlags {
+// The services' time limits that `serve` and `demo` take as flags or config keys.
+struct ServiceLimitFlags {
+  // Per-tier time limits of the online clinic, each "tier=minutes" (e.g. "icu=15"); unnamed
+  // tiers keep ClinicOptions' defaults.
   std::vector<std::string> tier_limits;
+  // Bed figures verified longer ago than this are stale (BedsOptions::stale_after).
+  std::int64_t bed_stale_hours = 6;
 };
+constexpr std::int64_t kMaxBedStaleHours = 7 * 24;
 
 int RunServe(const StoreOptions& store, const ServerOptions& server,
-             const ClinicFlags& clinic = {});
+             const ServiceLimitFlags& clinic = {});
 // Seeds the city, then the clinic's surge day; each only if the database has none yet.
 int RunSeed(const StoreOptions& store, const ScenarioFlags& scenario);
 // Migrates, seeds the scenario and the clinic's surge day if the database has none, makes sure
 // one demo account per role exists (the clinical ones as clinic volunteers when the day is
 // seeded now), prints the URL and the logins, and serves until SIGTERM or SIGINT.
 int RunDemo(const StoreOptions& store, const ServerOptions& server, const ScenarioFlags& scenario,
-            const ClinicFlags& clinic = {});
+            const ServiceLimitFlags& clinic = {});
 // Reads the password from standard input (one line), prompting without echo on a terminal.
 int RunUserAdd(const StoreOptions& store, const std::string& username,
                const std::string& display_name, const std::string& role, const std::string& locale);

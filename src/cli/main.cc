@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/match_command.h"
 #include "cli/triage_command.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -23,8 +24,11 @@ void AddStoreFlags(CLI::App& command, StoreOptions& store) {
 }
 
 void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& config_file,
-                    ClinicFlags& clinic) {
+                    ServiceLimitFlags& clinic) {
   command.add_option("--tier-limit", clinic.tier_limits, Help("cli.help.tier_limit"));
+  command.add_option("--bed-stale-hours", clinic.bed_stale_hours, Help("cli.help.bed_stale_hours"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, kMaxBedStaleHours));
   command.add_option("--host", server.host, Help("cli.help.host"))->capture_default_str();
   command.add_option("--port", server.port, Help("cli.help.port"))
       ->capture_default_str()
@@ -64,11 +68,12 @@ void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
 
 // Settings from --config fill what the command line left at its defaults.
 Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions& store,
-                       ServerOptions& server, ClinicFlags& clinic) {
+                       ServerOptions& server, ServiceLimitFlags& clinic) {
   if (path.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
-  for (const std::string& key : config.UnknownKeys(
-           {"db", "key_file", "host", "port", "web", "public_rate", "max_body", "tier_limits"})) {
+  for (const std::string& key :
+       config.UnknownKeys({"db", "key_file", "host", "port", "web", "public_rate", "max_body",
+                           "tier_limits", "bed_stale_hours"})) {
     return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
   }
   auto unset = [&](const char* flag) { return command.count(flag) == 0; };
@@ -80,6 +85,15 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
       pair.erase(pair.find_last_not_of(' ') + 1);
       if (!pair.empty()) clinic.tier_limits.push_back(pair);
     }
+  }
+  if (unset("--bed-stale-hours")) {
+    ASSIGN_OR_RETURN(const std::int64_t hours,
+                     config.GetInt("bed_stale_hours", clinic.bed_stale_hours));
+    if (hours < 1 || hours > kMaxBedStaleHours) {
+      return Status::InvalidArgument("error.bed_stale_hours", {{"value", std::to_string(hours)}},
+                                     "bed_stale_hours");
+    }
+    clinic.bed_stale_hours = hours;
   }
   if (unset("--db") && config.Get("db")) store.db = *config.Get("db");
   if (unset("--key-file") && config.Get("key_file")) store.key_file = *config.Get("key_file");
@@ -109,7 +123,7 @@ int Main(int argc, char** argv) {
 
   StoreOptions store;
   ServerOptions server;
-  ClinicFlags clinic;
+  ServiceLimitFlags clinic;
   ScenarioFlags scenario;
   std::string config_file;
 
@@ -148,6 +162,20 @@ int Main(int argc, char** argv) {
   triage->add_flag("--with-actions", triage_options.with_actions,
                    Help("cli.help.triage_with_actions"));
 
+  MatchCommandOptions match_options;
+  CLI::App* match = app.add_subcommand("match", Help("cli.help.match"));
+  match->footer(Help("cli.help.match_footer"));
+  match->add_option("--needs", match_options.needs_path, Help("cli.help.match_needs"))->required();
+  match->add_option("--offers", match_options.offers_path, Help("cli.help.match_offers"))
+      ->required();
+  match->add_option("--radius-km", match_options.radius_km, Help("cli.help.match_radius"))
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  match->add_flag("--greedy", match_options.greedy, Help("cli.help.match_greedy"));
+  match->add_option("--candidates", match_options.candidates, Help("cli.help.match_candidates"))
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
   CLI11_PARSE(app, argc, argv);
 
   for (CLI::App* command : {serve, demo}) {
@@ -167,6 +195,7 @@ int Main(int argc, char** argv) {
   if (seed->parsed()) return RunSeed(store, scenario);
   if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
   if (triage->parsed()) return RunTriage(triage_options);
+  if (match->parsed()) return RunMatch(match_options);
   return 2;
 }
 

@@ -12,5 +12,9 @@ void AddAccountRoutes(Router& router, Services& services);
 void AddAuditRoutes(Router& router, Services& services);
 void AddCityRoutes(Router& router, Services& services);
 void AddClinicRoutes(Router& router, Services& services);
+void AddBedsRoutes(Router& router, Services& services);
+void AddVentilatorRoutes(Router& router, Services& services);
+void AddExchangeRoutes(Router& router, Services& services);
+void AddDevicesRoutes(Router& router, Services& services);
 
 }  // namespace lifeline

@@ -16,6 +16,7 @@
 namespace lifeline {
 
 std::span<const EmbeddedFile> EmbeddedWebAssets();
+std::span<const EmbeddedFile> EmbeddedLeafletAssets();
 
 namespace {
 
@@ -175,6 +176,19 @@ void HttpServer::ServeWebFile(const std::string& path, httplib::Response& respon
     return;
   }
   response.set_header("Cache-Control", "no-cache");
+  // Leaflet (Debian's libjs-leaflet) is compiled in, whichever folder serves the UI itself.
+  constexpr std::string_view kLeafletPrefix = "vendor/leaflet/";
+  if (path.starts_with(kLeafletPrefix)) {
+    const std::string_view name = std::string_view(path).substr(kLeafletPrefix.size());
+    for (const EmbeddedFile& file : EmbeddedLeafletAssets()) {
+      if (file.path == name) {
+        response.set_content(std::string(file.content), ContentTypeFor(path));
+        return;
+      }
+    }
+    response.status = 404;
+    return;
+  }
   if (!options_.web_dir.empty()) {
     std::ifstream in(std::filesystem::path(options_.web_dir) / path, std::ios::binary);
     if (!in) {
@@ -225,6 +239,10 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAuditRoutes(router, services);
   AddCityRoutes(router, services);
   AddClinicRoutes(router, services);
+  AddBedsRoutes(router, services);
+  AddVentilatorRoutes(router, services);
+  AddExchangeRoutes(router, services);
+  AddDevicesRoutes(router, services);
 }
 
 }  // namespace lifeline

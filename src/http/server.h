@@ -15,9 +15,13 @@ namespace lifeline {
 
 class AccountService;
 class AuditLog;
+class BedsService;
 class CityService;
 class ClinicService;
 class Database;
+class DevicesService;
+class ExchangeService;
+class VentilatorService;
 
 // The services a server exposes. Owned by the caller (the CLI), which outlives the server.
 struct Services {
@@ -26,6 +30,10 @@ struct Services {
   AuditLog& audit;
   CityService& city;
   ClinicService& clinic;
+  BedsService& beds;
+  VentilatorService& ventilators;
+  ExchangeService& exchange;
+  DevicesService& devices;
 };
 
 struct ServerOptions {

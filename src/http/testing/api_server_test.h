@@ -11,8 +11,12 @@
 #include "http/server.h"
 #include "services/accounts/accounts.h"
 #include "services/audit/audit_log.h"
+#include "services/beds/beds_service.h"
 #include "services/city/city_service.h"
 #include "services/clinic/clinic_service.h"
+#include "services/devices/devices_service.h"
+#include "services/exchange/exchange_service.h"
+#include "services/ventilators/ventilators.h"
 #include "store/testing/test_database.h"
 
 namespace httplib {
@@ -57,6 +61,10 @@ class ApiServerTest : public BackendTest {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CityService> city_;
   std::unique_ptr<ClinicService> clinic_;
+  std::unique_ptr<BedsService> beds_;
+  std::unique_ptr<VentilatorService> ventilators_;
+  std::unique_ptr<ExchangeService> exchange_;
+  std::unique_ptr<DevicesService> devices_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;
