@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import {
   CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, REPO, STEP_TIMEOUT_MS, check, expect, results,
-  runBrowserTest, startDemo, waitHeading,
+  runBrowserTest, startDemo, waitHeading, webCatalogue,
 } from './harness.mjs';
 
 const TIERS = ['triage_desk', 'outpatient', 'ward', 'icu', 'life_care'];
@@ -29,9 +29,9 @@ async function caseCardOnBoard(page, intake) {
   return page.locator(`[data-testid=case-card][data-case-id="${intake.case_id}"]`);
 }
 
-// The web.clinic.* ids of i18n/web.json, both languages present and served by the binary.
+// The web.clinic.* ids of the catalogue, both languages present and served by the binary.
 function clinicCatalogueGaps(text) {
-  const catalogue = JSON.parse(fs.readFileSync(path.join(REPO, 'i18n', 'web.json'), 'utf8'));
+  const catalogue = webCatalogue();
   const gaps = [];
   for (const [id, entry] of Object.entries(catalogue)) {
     if (!id.startsWith('web.clinic.')) continue;

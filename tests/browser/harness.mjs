@@ -20,6 +20,19 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+// The web.* ids of the whole catalogue: each module keeps its own file in i18n/ (web.json,
+// beds.json, devices.json, ...), and the server merges them all.
+export function webCatalogue() {
+  const dir = path.join(REPO, 'i18n');
+  const merged = {};
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    for (const [id, entry] of Object.entries(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')))) {
+      if (id.startsWith('web.')) merged[id] = entry;
+    }
+  }
+  return merged;
+}
+
 export const results = { passed: 0, failed: 0 };
 let server = null;
 let serverLog = '';

@@ -12,20 +12,20 @@ import path from 'node:path';
 
 import {
   CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, REPO, STEP_TIMEOUT_MS, check, expect, results,
-  runBrowserTest, startDemo, waitHeading,
+  runBrowserTest, startDemo, waitHeading, webCatalogue,
 } from './harness.mjs';
 
-// Ids of i18n/web.json that the server does not serve: a binary built before they were added.
+// Web ids of the catalogue that the server does not serve: a binary built before they were added.
 function unservedWebIds(text) {
-  const webIds = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, 'i18n', 'web.json'), 'utf8')));
+  const webIds = Object.keys(webCatalogue());
   return Object.entries(text.messages).flatMap(([locale, messages]) =>
     webIds.filter((id) => !messages[id]).map((id) => `${id} (${locale})`));
 }
 
-// Every literal 'web.…' id in web/*.js must be in i18n/web.json in both languages. Ids built
+// Every literal 'web.…' id in web/*.js must be in the catalogue (i18n/*.json) in both languages. Ids built
 // at run time (web.nav.${route}, web.module.${key}.purpose) are covered by their prefix being used.
 function catalogueGaps() {
-  const catalogue = JSON.parse(fs.readFileSync(path.join(REPO, 'i18n', 'web.json'), 'utf8'));
+  const catalogue = webCatalogue();
   const ids = Object.keys(catalogue);
   const gaps = [];
   const files = fs.readdirSync(path.join(REPO, 'web'), { recursive: true })
@@ -57,7 +57,7 @@ async function main(session) {
     const gaps = catalogueGaps();
     expect(gaps.length === 0, `missing: ${gaps.slice(0, 8).join(', ')}`);
   });
-  await check('server serves every id of i18n/web.json (binary built with the current catalogue)', () => {
+  await check('server serves every web id of the catalogue (binary built with the current catalogue)', () => {
     const missing = unservedWebIds(text);
     expect(missing.length === 0, `${missing.length} missing, e.g. ${missing.slice(0, 3).join(', ')}`);
   });
@@ -174,7 +174,7 @@ async function main(session) {
     });
 
     await check('a module not built yet says so plainly', async () => {
-      await page.click('[data-testid=nav-aid]');
+      await page.click('[data-testid=nav-tracing]');
       const panel = page.locator('[data-testid=module-pending]');
       await panel.waitFor();
       const content = await panel.textContent();
