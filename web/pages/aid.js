@@ -8,12 +8,12 @@ import { t } from '../i18n.js';
 import { errorAlert, loading, pageHeading } from '../ui.js';
 
 // Who sees the module at all; the API decides the rest.
-export const ROLES = ['coordinator', 'doctor', 'nurse', 'angel', 'planner', 'admin'];
+export const ROLES = ['coordinator', 'doctor', 'nurse', 'angel', 'community_worker', 'planner', 'admin'];
 
 const TABS = {
   exchange: { load: () => import('./aid-exchange.js'), roles: ['coordinator', 'doctor', 'nurse', 'angel', 'admin'] },
   matches: { load: () => import('./aid-matches.js'), roles: ['coordinator', 'admin'] },
-  devices: { load: () => import('./aid-devices.js'), roles: ['coordinator', 'doctor', 'nurse', 'angel', 'admin'] },
+  devices: { load: () => import('./aid-devices.js'), roles: ['coordinator', 'doctor', 'nurse', 'angel', 'community_worker', 'admin'] },
   checkins: { load: () => import('./aid-checkins.js'), roles: ['angel', 'coordinator', 'admin'] },
   ventilators: { load: () => import('./aid-ventilators.js'), roles: ['coordinator', 'doctor', 'planner', 'admin'] },
 };
