@@ -165,6 +165,23 @@ void Renumber(Rows<Item>& rows) {
   rows.names = std::move(sorted_names);
 }
 
+// After the last record: nothing when the file could not be read to its end (the error
+// printed), otherwise the rows with their final ids.
+template <typename Item>
+std::optional<Rows<Item>> Finished(const CsvReader& csv, Rows<Item> rows, const std::string& path,
+                                   const std::string& locale, std::FILE* errors) {
+  if (csv.read_error()) {
+    std::fprintf(errors, "%s\n",
+                 Catalogue::Builtin()
+                     .Render(locale, "match.error.unreadable",
+                             {{"path", path}, {"detail", std::strerror(errno)}})
+                     .c_str());
+    return std::nullopt;
+  }
+  Renumber(rows);
+  return rows;
+}
+
 std::optional<Rows<Need>> ReadNeeds(const std::string& path, const std::string& locale,
                                     std::FILE* errors) {
   std::optional<OpenCsv> open =
@@ -196,16 +213,7 @@ std::optional<Rows<Need>> ReadNeeds(const std::string& path, const std::string& 
     need.priority = static_cast<int>(priority);
     rows.items.push_back(std::move(need));
   }
-  if (csv.read_error()) {
-    std::fprintf(errors, "%s\n",
-                 Catalogue::Builtin()
-                     .Render(locale, "match.error.unreadable",
-                             {{"path", path}, {"detail", std::strerror(errno)}})
-                     .c_str());
-    return std::nullopt;
-  }
-  Renumber(rows);
-  return rows;
+  return Finished(csv, std::move(rows), path, locale, errors);
 }
 
 std::optional<Rows<Offer>> ReadOffers(const std::string& path, const std::string& locale,
@@ -233,16 +241,7 @@ std::optional<Rows<Offer>> ReadOffers(const std::string& path, const std::string
     offer.kind = std::string(kind);
     rows.items.push_back(std::move(offer));
   }
-  if (csv.read_error()) {
-    std::fprintf(errors, "%s\n",
-                 Catalogue::Builtin()
-                     .Render(locale, "match.error.unreadable",
-                             {{"path", path}, {"detail", std::strerror(errno)}})
-                     .c_str());
-    return std::nullopt;
-  }
-  Renumber(rows);
-  return rows;
+  return Finished(csv, std::move(rows), path, locale, errors);
 }
 
 void AppendCsvField(std::string_view text, std::string& out) {

@@ -4,13 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/validation.h"
+
 namespace lifeline {
 namespace {
-
-Status Missing(std::string_view field) {
-  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                 std::string(field));
-}
 
 Status WrongType(std::string_view field, std::string_view expected) {
   return Status::InvalidArgument(
@@ -40,7 +37,7 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body) {
 Result<std::string> RequiredString(const nlohmann::json& object, std::string_view field,
                                    std::size_t max_bytes) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(object, field, max_bytes));
-  if (!value || value->empty()) return Missing(field);
+  if (!value || value->empty()) return FieldRequired(field);
   return std::move(*value);
 }
 
@@ -50,17 +47,13 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
   if (value == nullptr) return std::optional<std::string>();
   if (!value->is_string()) return WrongType(field, "string");
   std::string text = value->get<std::string>();
-  if (text.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
+  if (text.size() > max_bytes) return FieldTooLong(field, max_bytes);
   return std::optional<std::string>(std::move(text));
 }
 
 Result<std::int64_t> RequiredInt(const nlohmann::json& object, std::string_view field) {
   ASSIGN_OR_RETURN(std::optional<std::int64_t> value, OptionalInt(object, field));
-  if (!value) return Missing(field);
+  if (!value) return FieldRequired(field);
   return *value;
 }
 
@@ -91,7 +84,7 @@ Result<std::optional<std::int64_t>> OptionalInt(const nlohmann::json& object,
 
 Result<double> RequiredNumber(const nlohmann::json& object, std::string_view field) {
   const nlohmann::json* value = Find(object, field);
-  if (value == nullptr) return Missing(field);
+  if (value == nullptr) return FieldRequired(field);
   if (!value->is_number()) return WrongType(field, "number");
   return value->get<double>();
 }

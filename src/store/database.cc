@@ -39,6 +39,16 @@ double Row::Double(std::size_t column) const {
   return 0;
 }
 
+std::optional<std::int64_t> Row::OptionalInt(std::size_t column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+std::optional<double> Row::OptionalDouble(std::size_t column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Double(column);
+}
+
 std::string Row::Text(std::size_t column) const {
   const Value& cell = cells_.at(column);
   if (const auto* text = std::get_if<std::string>(&cell)) return *text;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -26,6 +27,9 @@ class Row {
   std::int64_t Int(std::size_t column) const;
   double Double(std::size_t column) const;
   std::string Text(std::size_t column) const;
+  // Int and Double for a nullable column: nullopt for NULL.
+  std::optional<std::int64_t> OptionalInt(std::size_t column) const;
+  std::optional<double> OptionalDouble(std::size_t column) const;
   const Value& Cell(std::size_t column) const { return cells_.at(column); }
   std::size_t size() const { return cells_.size(); }
 

@@ -103,6 +103,10 @@ TEST_P(DatabaseTest, SelectedParametersKeepTheirTypes) {
   EXPECT_EQ(row.Cell(1), Value(2.5));
   EXPECT_EQ(row.Cell(2), Value(std::string("北京")));
   EXPECT_TRUE(row.IsNull(3));
+  EXPECT_EQ(row.OptionalInt(0), kInt64Max);
+  EXPECT_EQ(row.OptionalDouble(1), 2.5);
+  EXPECT_EQ(row.OptionalInt(3), std::nullopt);
+  EXPECT_EQ(row.OptionalDouble(3), std::nullopt);
   EXPECT_EQ(row.Cell(4), Value(std::int64_t{1}));  // booleans read as 0/1
   EXPECT_EQ(row.Cell(5), Value(std::int64_t{0}));
 }

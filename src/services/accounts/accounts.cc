@@ -6,6 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/i18n.h"
+#include "core/validation.h"
 #include "services/audit/audit_log.h"
 
 namespace lifeline {
@@ -49,22 +50,15 @@ Status ValidateLocale(const std::string& locale) {
 
 Status ValidateDisplayName(const std::string& display_name) {
   if (display_name.empty()) {
-    return Status::InvalidArgument("error.field_required", {{"field", "display_name"}},
-                                   "display_name");
+    return FieldRequired("display_name");
   }
   if (display_name.size() > kMaxDisplayNameLength) {
-    return Status::InvalidArgument(
-        "error.field_too_long",
-        {{"field", "display_name"}, {"max", std::to_string(kMaxDisplayNameLength)}},
-        "display_name");
+    return FieldTooLong("display_name", kMaxDisplayNameLength);
   }
   return Status::Ok();
 }
 
-Status UserNotFound(std::int64_t user_id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", "user"}, {"id", std::to_string(user_id)}});
-}
+Status UserNotFound(std::int64_t user_id) { return RecordNotFound("user", user_id); }
 
 Result<User> LoadUser(Connection& connection, std::int64_t user_id) {
   ASSIGN_OR_RETURN(QueryResult result, connection.Query("SELECT " + std::string(kUserColumns) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/validation.h"
 #include "services/beds/beds_internal.h"
 
 namespace lifeline {
@@ -21,31 +22,6 @@ std::optional<Enum> ParseByName(const std::string_view (&names)[N], std::string_
   return std::nullopt;
 }
 
-template <std::size_t N>
-std::string Choices(const std::string_view (&names)[N]) {
-  std::string choices;
-  for (const std::string_view name : names) {
-    if (!choices.empty()) choices += ", ";
-    choices += name;
-  }
-  return choices;
-}
-
-Status UnknownChoice(std::string_view field, const std::string& value, std::string choices) {
-  return Status::InvalidArgument(
-      "error.beds.unknown_choice",
-      {{"field", std::string(field)}, {"value", value}, {"choices", std::move(choices)}},
-      std::string(field));
-}
-
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
 struct CheckedUpdate {
   BedClass bed_class;
   VerificationMethod method;
@@ -55,20 +31,13 @@ struct CheckedUpdate {
 Result<CheckedUpdate> CheckUpdate(const NewBedUpdate& update, const BedsOptions& options,
                                   UnixMillis now) {
   const std::string class_text = Trimmed(update.bed_class);
-  if (class_text.empty()) {
-    return Status::InvalidArgument("error.field_required", {{"field", "bed_class"}}, "bed_class");
-  }
+  if (class_text.empty()) return FieldRequired("bed_class");
   const std::optional<BedClass> bed_class = ParseBedClass(class_text);
-  if (!bed_class) return UnknownChoice("bed_class", class_text, Choices(kBedClassNames));
+  if (!bed_class) return UnknownChoice("bed_class", class_text, kBedClassNames);
   if (update.capacity < 0 || update.capacity > kMaxBedsPerClass) {
-    return Status::InvalidArgument(
-        "error.field_invalid",
-        {{"field", "capacity"}, {"reason", "0.." + std::to_string(kMaxBedsPerClass)}}, "capacity");
+    return FieldInvalid("capacity", "0.." + std::to_string(kMaxBedsPerClass));
   }
-  if (update.free < 0) {
-    return Status::InvalidArgument("error.field_invalid",
-                                   {{"field", "free"}, {"reason", "0..capacity"}}, "free");
-  }
+  if (update.free < 0) return FieldInvalid("free", "0..capacity");
   if (update.free > update.capacity) {
     return Status::InvalidArgument(
         "error.beds.free_above_capacity",
@@ -76,11 +45,9 @@ Result<CheckedUpdate> CheckUpdate(const NewBedUpdate& update, const BedsOptions&
         "free");
   }
   const std::string method_text = Trimmed(update.method);
-  if (method_text.empty()) {
-    return Status::InvalidArgument("error.field_required", {{"field", "method"}}, "method");
-  }
+  if (method_text.empty()) return FieldRequired("method");
   const std::optional<VerificationMethod> method = ParseVerificationMethod(method_text);
-  if (!method) return UnknownChoice("method", method_text, Choices(kMethodNames));
+  if (!method) return UnknownChoice("method", method_text, kMethodNames);
   if (update.verified_at > now + options.clock_skew_tolerance) {
     return Status::InvalidArgument("error.beds.verified_in_future", {}, "verified_at");
   }
@@ -90,17 +57,8 @@ Result<CheckedUpdate> CheckUpdate(const NewBedUpdate& update, const BedsOptions&
         {{"days", std::to_string(options.max_verification_age / kMillisPerDay)}}, "verified_at");
   }
   std::string note = Trimmed(update.note);
-  if (note.size() > kMaxBedNoteBytes) {
-    return Status::InvalidArgument("error.field_too_long",
-                                   {{"field", "note"}, {"max", std::to_string(kMaxBedNoteBytes)}},
-                                   "note");
-  }
+  if (note.size() > kMaxBedNoteBytes) return FieldTooLong("note", kMaxBedNoteBytes);
   return CheckedUpdate{*bed_class, *method, std::move(note)};
-}
-
-Status HospitalNotFound(std::int64_t id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", "hospital"}, {"id", std::to_string(id)}});
 }
 
 }  // namespace
@@ -209,7 +167,7 @@ Result<BedUpdateRecord> BedsService::RecordUpdate(const Actor& actor, const NewB
         ASSIGN_OR_RETURN(
             const QueryResult hospital,
             connection.Query("SELECT 1 FROM hospitals WHERE id = $1", {update.hospital_id}));
-        if (hospital.rows.empty()) return HospitalNotFound(update.hospital_id);
+        if (hospital.rows.empty()) return RecordNotFound("hospital", update.hospital_id);
         ASSIGN_OR_RETURN(
             const QueryResult inserted,
             connection.Query(
@@ -246,7 +204,7 @@ Result<BedBoard> BedsService::Board(const BedBoardFilter& filter) {
   std::optional<BedClass> only_class;
   if (filter.bed_class && !filter.bed_class->empty()) {
     only_class = ParseBedClass(*filter.bed_class);
-    if (!only_class) return UnknownChoice("bed_class", *filter.bed_class, Choices(kBedClassNames));
+    if (!only_class) return UnknownChoice("bed_class", *filter.bed_class, kBedClassNames);
   }
   const bool by_district = filter.district_code && !filter.district_code->empty();
   BedBoard board;
@@ -306,7 +264,7 @@ Result<std::vector<BedUpdateRecord>> BedsService::History(std::int64_t hospital_
       database_.Transaction(TransactionMode::kRead, [&](Connection& connection) -> Status {
         ASSIGN_OR_RETURN(const QueryResult hospital,
                          connection.Query("SELECT 1 FROM hospitals WHERE id = $1", {hospital_id}));
-        if (hospital.rows.empty()) return HospitalNotFound(hospital_id);
+        if (hospital.rows.empty()) return RecordNotFound("hospital", hospital_id);
         ASSIGN_OR_RETURN(
             const QueryResult result,
             connection.Query("SELECT " + std::string(beds::kUpdateColumns) +

@@ -116,14 +116,14 @@ void ExpectInvalid(const Status& status, const std::string& message_id, const st
 TEST_P(BedsServiceTest, UpdatesAreCheckedFieldByField) {
   const std::int64_t hospital = Hospital("Test A", "designated", 1);
   ExpectInvalid(Record(hospital, "", 10, 1, 0), "error.field_required", "bed_class");
-  ExpectInvalid(Record(hospital, "corridor", 10, 1, 0), "error.beds.unknown_choice", "bed_class");
+  ExpectInvalid(Record(hospital, "corridor", 10, 1, 0), "error.unknown_choice", "bed_class");
   ExpectInvalid(Record(hospital, "icu", -1, 0, 0), "error.field_invalid", "capacity");
   ExpectInvalid(Record(hospital, "icu", kMaxBedsPerClass + 1, 0, 0), "error.field_invalid",
                 "capacity");
   ExpectInvalid(Record(hospital, "icu", 10, -1, 0), "error.field_invalid", "free");
   ExpectInvalid(Record(hospital, "icu", 10, 11, 0), "error.beds.free_above_capacity", "free");
   ExpectInvalid(Record(hospital, "icu", 10, 1, 0, ""), "error.field_required", "method");
-  ExpectInvalid(Record(hospital, "icu", 10, 1, 0, "rumour"), "error.beds.unknown_choice", "method");
+  ExpectInvalid(Record(hospital, "icu", 10, 1, 0, "rumour"), "error.unknown_choice", "method");
   ExpectInvalid(Record(hospital, "icu", 10, 1, -kMillisPerHour), "error.beds.verified_in_future",
                 "verified_at");
   ExpectInvalid(Record(hospital, "icu", 10, 1, 8 * kMillisPerDay), "error.beds.verified_too_old",
@@ -194,7 +194,7 @@ TEST_P(BedsServiceTest, TheBoardShowsTheLatestVerificationAndTheHistoryKeepsEver
   EXPECT_EQ(Row(*board, hospital), nullptr);
   ExpectInvalid(beds_->Board(ByDistrict("999999")).status(), "error.unknown_district",
                 "district_code");
-  ExpectInvalid(beds_->Board(ByClass("sofa")).status(), "error.beds.unknown_choice", "bed_class");
+  ExpectInvalid(beds_->Board(ByClass("sofa")).status(), "error.unknown_choice", "bed_class");
 }
 
 TEST_P(BedsServiceTest, StalenessStartsJustPastTheConfiguredAge) {
@@ -289,7 +289,7 @@ TEST_P(BedsServiceTest, RecommendationInputIsChecked) {
   ExpectInvalid(beds_->Recommend({.severity = "", .location = kPatient}).status(),
                 "error.field_required", "severity");
   ExpectInvalid(beds_->Recommend({.severity = "grave", .location = kPatient}).status(),
-                "error.beds.unknown_choice", "severity");
+                "error.unknown_choice", "severity");
   ExpectInvalid(beds_->Recommend({.severity = "mild", .location = {91, 114}}).status(),
                 "error.bad_coordinates", "lat");
   ExpectInvalid(beds_->Recommend({.severity = "mild", .location = {30, 181}}).status(),

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/validation.h"
 #include "services/beds/beds_internal.h"
 #include "services/beds/beds_service.h"
 
@@ -96,16 +97,11 @@ const SeverityBedRule& BedRuleFor(Severity severity) {
 }
 
 Result<BedRecommendations> BedsService::Recommend(const BedQuery& query) {
-  if (query.severity.empty()) {
-    return Status::InvalidArgument("error.field_required", {{"field", "severity"}}, "severity");
-  }
+  if (query.severity.empty()) return FieldRequired("severity");
   const std::optional<Severity> severity = triage::ParseSeverity(query.severity);
   if (!severity) {
-    return Status::InvalidArgument("error.beds.unknown_choice",
-                                   {{"field", "severity"},
-                                    {"value", query.severity},
-                                    {"choices", "mild, moderate, severe, critical"}},
-                                   "severity");
+    constexpr std::string_view kSeverities[] = {"mild", "moderate", "severe", "critical"};
+    return UnknownChoice("severity", query.severity, kSeverities);
   }
   if (!IsValidLatLon(query.location)) {
     const bool lat_ok = IsValidLatLon({query.location.lat, 0});

@@ -9,6 +9,7 @@
 
 #include "core/crypto.h"
 #include "core/role.h"
+#include "core/validation.h"
 
 namespace lifeline {
 namespace {
@@ -67,14 +68,6 @@ Status InsertBatched(Connection& connection, std::string_view insert_into, std::
 
 std::int64_t Flag(bool value) { return value ? 1 : 0; }
 
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
 std::string AsciiLower(std::string_view text) {
   std::string lower(text);
   for (char& letter : lower) {
@@ -94,24 +87,9 @@ bool IsIsoDate(std::string_view text) {
   return ParseIso8601(text).ok();
 }
 
-Status RequireField(const std::string& value, std::string_view field, std::size_t max_bytes) {
-  if (value.empty()) {
-    return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                   std::string(field));
-  }
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
-  return Status::Ok();
-}
-
 Status CheckCount(int count, int max, std::string_view field) {
   if (count >= 0 && count <= max) return Status::Ok();
-  return Status::InvalidArgument(
-      "error.field_invalid",
-      {{"field", std::string(field)}, {"reason", "0.." + std::to_string(max)}}, std::string(field));
+  return FieldInvalid(field, "0.." + std::to_string(max));
 }
 
 Status ScenarioExists() { return Status(ErrorCode::kFailedPrecondition, "error.scenario_exists"); }
@@ -323,8 +301,7 @@ Result<HospitalRecord> CityService::GetHospital(std::int64_t id) {
       database_.Query("SELECT " + std::string(kHospitalColumns) + " FROM hospitals WHERE id = $1",
                       {id}));
   if (result.rows.empty()) {
-    return Status::NotFound("error.record_not_found",
-                            {{"entity", "hospital"}, {"id", std::to_string(id)}});
+    return RecordNotFound("hospital", id);
   }
   return HospitalFromRow(result.rows.front());
 }
@@ -338,18 +315,17 @@ Result<HospitalRecord> CityService::AddHospital(const Actor& actor, const NewHos
   hospital.opened_on = Trimmed(input.opened_on);
   hospital.source = Trimmed(input.source);
 
-  RETURN_IF_ERROR(RequireField(hospital.name_zh, "name_zh", kMaxHospitalNameBytes));
-  RETURN_IF_ERROR(RequireField(hospital.name_en, "name_en", kMaxHospitalNameBytes));
-  RETURN_IF_ERROR(RequireField(hospital.district_code, "district_code", kMaxHospitalNameBytes));
+  RETURN_IF_ERROR(CheckText(hospital.name_zh, "name_zh", kMaxHospitalNameBytes, /*required=*/true));
+  RETURN_IF_ERROR(CheckText(hospital.name_en, "name_en", kMaxHospitalNameBytes, /*required=*/true));
+  RETURN_IF_ERROR(
+      CheckText(hospital.district_code, "district_code", kMaxHospitalNameBytes, /*required=*/true));
   const std::optional<HospitalKind> kind = scenario::ParseHospitalKind(hospital.kind);
   if (!kind) {
     return Status::InvalidArgument("error.unknown_hospital_kind", {{"kind", hospital.kind}},
                                    "kind");
   }
   if (hospital.beds < 0 || hospital.beds > kMaxHospitalBeds) {
-    const std::string reason = "0.." + std::to_string(kMaxHospitalBeds);
-    return Status::InvalidArgument("error.field_invalid", {{"field", "beds"}, {"reason", reason}},
-                                   "beds");
+    return FieldInvalid("beds", "0.." + std::to_string(kMaxHospitalBeds));
   }
   if (!IsValidLatLon(hospital.location)) {
     const bool lat_ok = IsValidLatLon({hospital.location.lat, 0});
@@ -359,9 +335,7 @@ Result<HospitalRecord> CityService::AddHospital(const Actor& actor, const NewHos
     return Status::InvalidArgument("error.bad_date", {{"value", hospital.opened_on}}, "opened_on");
   }
   if (hospital.source.size() > kMaxHospitalSourceBytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long",
-        {{"field", "source"}, {"max", std::to_string(kMaxHospitalSourceBytes)}}, "source");
+    return FieldTooLong("source", kMaxHospitalSourceBytes);
   }
 
   std::int64_t id = 0;

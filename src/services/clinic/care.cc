@@ -99,8 +99,7 @@ Result<std::string> ClinicService::RevealContact(const Actor& actor, std::int64_
             const QueryResult found,
             connection.Query("SELECT phone_sealed FROM clinic_cases WHERE id = $1", {case_id}));
         if (found.rows.empty()) {
-          return Status::NotFound("error.record_not_found",
-                                  {{"entity", "case"}, {"id", std::to_string(case_id)}});
+          return RecordNotFound("case", case_id);
         }
         RETURN_IF_ERROR(RequireCaseAccess(connection, actor, case_id));
         sealed = found.rows[0].Text(0);

@@ -21,11 +21,6 @@ constexpr std::string_view kCaseSelect =
     "c.actions, c.updated_at, c.last_seen_at, c.outcome, c.closed_at, c.imaging_findings FROM "
     "clinic_cases c";
 
-std::optional<std::int64_t> OptionalInt(const Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
 CaseDetail CaseFromRow(const Row& row, const ClinicOptions& options, UnixMillis now) {
   CaseDetail stored;
   CaseSummary& summary = stored.summary;
@@ -37,7 +32,7 @@ CaseDetail CaseFromRow(const Row& row, const ClinicOptions& options, UnixMillis 
   summary.who_severity = triage::ParseSeverity(row.Text(5)).value_or(Severity::kMild);
   summary.exposure = static_cast<int>(row.Int(6));
   summary.age_years = row.Double(7);
-  summary.age_months = OptionalInt(row, 8);
+  summary.age_months = row.OptionalInt(8);
   summary.sex = row.Text(9);
   summary.district_code = row.Text(10);
   summary.needs = static_cast<std::uint32_t>(row.Int(11));
@@ -48,7 +43,7 @@ CaseDetail CaseFromRow(const Row& row, const ClinicOptions& options, UnixMillis 
   summary.overdue = summary.open && now > summary.due_at;
   stored.intake_channel = row.Text(15);
   stored.entered_by = row.Int(16);
-  stored.pregnancy_weeks = OptionalInt(row, 17);
+  stored.pregnancy_weeks = row.OptionalInt(17);
   stored.street = row.Text(18);
   stored.phone_last4 = row.Text(19);
   stored.onset_date = row.Text(20);
@@ -60,9 +55,9 @@ CaseDetail CaseFromRow(const Row& row, const ClinicOptions& options, UnixMillis 
   stored.exposure_floor = static_cast<int>(row.Int(26));
   stored.actions = SplitCodes(row.Text(27));
   stored.updated_at = row.Int(28);
-  stored.last_seen_at = OptionalInt(row, 29);
+  stored.last_seen_at = row.OptionalInt(29);
   stored.outcome = row.Text(30);
-  stored.closed_at = OptionalInt(row, 31);
+  stored.closed_at = row.OptionalInt(31);
   stored.imaging_findings = row.Text(32);
   return stored;
 }
@@ -408,8 +403,8 @@ Result<std::vector<Assignment>> LoadAssignments(Connection& connection, std::str
     assignment.readiness = static_cast<int>(row.Int(5));
     assignment.status = row.Text(6);
     assignment.offered_at = row.Int(7);
-    assignment.accepted_at = OptionalInt(row, 8);
-    assignment.ended_at = OptionalInt(row, 9);
+    assignment.accepted_at = row.OptionalInt(8);
+    assignment.ended_at = row.OptionalInt(9);
     assignment.note = row.Text(10);
     assignments.push_back(std::move(assignment));
   }
@@ -436,7 +431,7 @@ Result<std::vector<ClinicTask>> LoadTasks(Connection& connection, std::string wh
     task.assignee_id = row.Int(5);
     task.created_by = row.Int(6);
     task.created_at = row.Int(7);
-    task.done_at = OptionalInt(row, 8);
+    task.done_at = row.OptionalInt(8);
     task.overdue = !task.done_at && now > task.due_at;
     tasks.push_back(std::move(task));
   }

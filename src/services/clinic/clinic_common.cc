@@ -129,14 +129,6 @@ std::span<const ObservationFlagField> ObservationFlagFields() { return kFlagFiel
 
 namespace clinic {
 
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
 std::string JoinCodes(const std::vector<std::string>& codes) {
   std::string joined;
   for (const std::string& code : codes) {
@@ -173,44 +165,6 @@ std::vector<std::string> ParseJsonArrayText(const std::string& text) {
 }
 
 std::int64_t Flag(bool value) { return value ? 1 : 0; }
-
-Status FieldRequired(std::string_view field) {
-  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                 std::string(field));
-}
-
-Status FieldInvalid(std::string_view field, std::string reason) {
-  return Status::InvalidArgument("error.field_invalid",
-                                 {{"field", std::string(field)}, {"reason", std::move(reason)}},
-                                 std::string(field));
-}
-
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required) {
-  if (required && Trimmed(value).empty()) return FieldRequired(field);
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
-  return Status::Ok();
-}
-
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     const std::vector<std::string>& choices) {
-  std::string joined;
-  for (const std::string& choice : choices) {
-    if (!joined.empty()) joined += ", ";
-    joined += choice;
-  }
-  return Status::InvalidArgument("error.clinic.unknown_choice",
-                                 {{"value", value}, {"choices", joined}}, std::string(field));
-}
-
-Status RecordNotFound(std::string_view entity, std::int64_t id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", std::string(entity)}, {"id", std::to_string(id)}});
-}
 
 Status CaseClosed(std::int64_t case_id) {
   return Status(ErrorCode::kFailedPrecondition, "error.clinic.case_closed",

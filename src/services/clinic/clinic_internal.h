@@ -10,6 +10,7 @@
 #include "core/actor.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "core/validation.h"
 #include "engines/triage/triage.h"
 #include "services/clinic/clinic_service.h"
 #include "services/clinic/clinic_types.h"
@@ -30,23 +31,12 @@ constexpr std::size_t kMaxReasonText = 1000;
 constexpr std::size_t kMaxNoteText = 4000;
 constexpr std::size_t kMaxSymptoms = 30;
 
-// --- Text and errors ---
-std::string Trimmed(std::string_view text);
+// --- Text and errors (the field checks are in core/validation.h) ---
 std::string JoinCodes(const std::vector<std::string>& codes);  // space-separated
 std::vector<std::string> SplitCodes(const std::string& text);
 std::string JsonArrayText(const std::vector<std::string>& items);
 std::vector<std::string> ParseJsonArrayText(const std::string& text);
 std::int64_t Flag(bool value);
-
-Status FieldRequired(std::string_view field);
-Status FieldInvalid(std::string_view field, std::string reason);
-// Required (non-empty after trimming when `required`) and at most `max_bytes`.
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required);
-// InvalidArgument "error.clinic.unknown_choice" naming `field`, the value and the choices.
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     const std::vector<std::string>& choices);
-Status RecordNotFound(std::string_view entity, std::int64_t id);
 Status CaseClosed(std::int64_t case_id);
 
 // "13812345678", "+86 138-1234-5678" and "(0)138 1234 5678" are one number: the digits, without

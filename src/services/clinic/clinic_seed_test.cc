@@ -26,19 +26,6 @@ constexpr char kDemoPassword[] = "demo-password";
 // 17:30 on Monday 2 March 2026 in Wuhan: the replayed day ends then.
 constexpr UnixMillis kDayEnds = 1772443800000;
 
-// Every row of `sql` as text, cells separated by '|', so two databases compare at a glance.
-std::string Rows(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  std::string text;
-  if (!rows.ok()) return text;
-  for (const Row& row : rows->rows) {
-    for (std::size_t column = 0; column < row.size(); ++column) text += row.Text(column) + "|";
-    text += "\n";
-  }
-  return text;
-}
-
 // What a seeded clinic holds, without the random tokens, hashes and application ids.
 std::string Fingerprint(Database& database) {
   return Rows(database, "SELECT id, username, role FROM users ORDER BY id") +
@@ -53,12 +40,6 @@ std::string Fingerprint(Database& database) {
          Rows(database, "SELECT case_id, kind, due_at, assignee_id FROM clinic_tasks ORDER BY id") +
          Rows(database,
               "SELECT user_id, readiness, capacity FROM clinic_volunteers ORDER BY user_id");
-}
-
-std::int64_t Count(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  return rows.ok() ? rows->rows.at(0).Int(0) : -1;
 }
 
 class ClinicSeedTest : public BackendTest {

@@ -2,7 +2,6 @@
 // status link.
 
 #include <cassert>
-#include <iterator>
 #include <utility>
 
 #include "core/crypto.h"
@@ -31,19 +30,6 @@ constexpr std::string_view kTestResults[] = {"positive", "negative", "pending"};
 
 std::string StatusTokenHash(const std::string& token) {
   return KeyedHashHex(kStatusTokenHashKey, token);
-}
-
-template <typename Names>
-std::vector<std::string> Choices(const Names& names) {
-  return std::vector<std::string>(std::begin(names), std::end(names));
-}
-
-template <typename Names>
-bool IsOneOf(const Names& names, const std::string& value) {
-  for (const auto& name : names) {
-    if (name == value) return true;
-  }
-  return false;
 }
 
 bool IsIsoDate(std::string_view text) {
@@ -89,9 +75,9 @@ Result<CheckedRequest> CheckRequest(const NewHelpRequest& request, std::string_v
   } else {
     return FieldRequired("age_years");
   }
-  if (!IsOneOf(kSexes, request.sex)) {
+  if (!IsOneOf(request.sex, kSexes)) {
     if (request.sex.empty()) return FieldRequired("sex");
-    return UnknownChoice("sex", request.sex, Choices(kSexes));
+    return UnknownChoice("sex", request.sex, kSexes);
   }
   if (request.pregnancy_weeks) {
     if (request.sex != "female" || *request.pregnancy_weeks < 0 ||
@@ -117,8 +103,8 @@ Result<CheckedRequest> CheckRequest(const NewHelpRequest& request, std::string_v
   }
   for (const auto& [field, value] :
        {std::pair{"antigen", &request.antigen}, {"pcr", &request.pcr}}) {
-    if (!value->empty() && !IsOneOf(kTestResults, *value)) {
-      return UnknownChoice(field, *value, Choices(kTestResults));
+    if (!value->empty() && !IsOneOf(*value, kTestResults)) {
+      return UnknownChoice(field, *value, kTestResults);
     }
   }
   for (const std::string& name : request.needs) {

@@ -88,16 +88,6 @@ constexpr std::string_view kDriftSelect =
     "(SELECT MAX(c.at) FROM device_checkins c WHERE c.drift_id = d.id AND c.reached = 1) "
     "FROM device_drifts d";
 
-std::optional<std::int64_t> OptionalInt(const Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
-std::optional<double> OptionalDouble(const Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Double(column);
-}
-
 Inspection InspectionFromRow(const Row& row, std::size_t first) {
   Inspection inspection;
   inspection.id = row.Int(first);
@@ -108,7 +98,7 @@ Inspection InspectionFromRow(const Row& row, std::size_t first) {
   inspection.disinfected = row.Int(first + 5) != 0;
   inspection.works = row.Int(first + 6) != 0;
   inspection.flow_checked = row.Int(first + 7) != 0;
-  inspection.measured_flow_lpm = OptionalDouble(row, first + 8);
+  inspection.measured_flow_lpm = row.OptionalDouble(first + 8);
   inspection.passed = row.Int(first + 9) != 0;
   inspection.note = row.Text(first + 10);
   return inspection;
@@ -122,15 +112,15 @@ Device DeviceFromRow(const Row& row) {
   device.name_en = row.Text(3);
   device.serial = row.Text(4);
   device.model = row.Text(5);
-  device.angel_id = OptionalInt(row, 6);
+  device.angel_id = row.OptionalInt(6);
   device.angel_username = row.Text(7);
-  device.offer_id = OptionalInt(row, 8);
+  device.offer_id = row.OptionalInt(8);
   device.status = row.Text(9);
   device.registered_by = row.Int(10);
   device.registered_at = row.Int(11);
   device.updated_at = row.Int(12);
-  device.open_drift_id = OptionalInt(row, 13);
-  const std::optional<std::int64_t> last_started = OptionalInt(row, 14);
+  device.open_drift_id = row.OptionalInt(13);
+  const std::optional<std::int64_t> last_started = row.OptionalInt(14);
   if (!row.IsNull(15)) {
     // The inspection columns of the join, without device_id: give InspectionFromRow its layout.
     Inspection inspection;
@@ -142,7 +132,7 @@ Device DeviceFromRow(const Row& row) {
     inspection.disinfected = row.Int(19) != 0;
     inspection.works = row.Int(20) != 0;
     inspection.flow_checked = row.Int(21) != 0;
-    inspection.measured_flow_lpm = OptionalDouble(row, 22);
+    inspection.measured_flow_lpm = row.OptionalDouble(22);
     inspection.passed = row.Int(23) != 0;
     inspection.note = row.Text(24);
     device.last_inspection = std::move(inspection);
@@ -154,59 +144,6 @@ Device DeviceFromRow(const Row& row) {
 }
 
 }  // namespace
-
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
-Status FieldRequired(std::string_view field) {
-  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                 std::string(field));
-}
-
-Status FieldInvalid(std::string_view field, std::string reason) {
-  return Status::InvalidArgument("error.field_invalid",
-                                 {{"field", std::string(field)}, {"reason", std::move(reason)}},
-                                 std::string(field));
-}
-
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required) {
-  if (required && Trimmed(value).empty()) return FieldRequired(field);
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
-  return Status::Ok();
-}
-
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     std::span<const std::string_view> choices) {
-  std::string joined;
-  for (const std::string_view choice : choices) {
-    if (!joined.empty()) joined += ", ";
-    joined += choice;
-  }
-  return Status::InvalidArgument("error.devices.unknown_choice",
-                                 {{"value", value}, {"choices", joined}}, std::string(field));
-}
-
-Status RecordNotFound(std::string_view entity, std::int64_t id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", std::string(entity)}, {"id", std::to_string(id)}});
-}
-
-bool IsOneOf(std::string_view value, std::span<const std::string_view> choices) {
-  for (const std::string_view choice : choices) {
-    if (choice == value) return true;
-  }
-  return false;
-}
 
 bool MaySeeHouseholds(const Actor& actor, const Device& device) {
   if (actor.role == Role::kCoordinator) return true;
@@ -266,28 +203,28 @@ Result<std::vector<Drift>> LoadDrifts(Connection& connection, const DevicesOptio
     Drift drift;
     drift.id = row.Int(0);
     drift.device_id = row.Int(1);
-    drift.previous_drift_id = OptionalInt(row, 2);
+    drift.previous_drift_id = row.OptionalInt(2);
     drift.household.contact_name = row.Text(3);
     drift.household.phone = row.Text(4);  // sealed until RevealOrRedact
     drift.household.address = row.Text(5);
-    drift.household.lat = OptionalDouble(row, 6);
-    drift.household.lon = OptionalDouble(row, 7);
+    drift.household.lat = row.OptionalDouble(6);
+    drift.household.lon = row.OptionalDouble(7);
     drift.household.district_code = row.Text(8);
     drift.district_code = row.Text(8);
-    drift.clinic_case_id = OptionalInt(row, 9);
-    drift.need_id = OptionalInt(row, 10);
-    drift.match_id = OptionalInt(row, 11);
+    drift.clinic_case_id = row.OptionalInt(9);
+    drift.need_id = row.OptionalInt(10);
+    drift.match_id = row.OptionalInt(11);
     drift.started_at = row.Int(12);
     drift.started_by = row.Int(13);
     drift.expected_end = row.Int(14);
     drift.guidance = row.Text(15);
     drift.doctor_advice = row.Text(16);
-    drift.prescribed_flow_lpm = OptionalDouble(row, 17);
+    drift.prescribed_flow_lpm = row.OptionalDouble(17);
     drift.checkin_interval_days = row.Int(18);
-    drift.ended_at = OptionalInt(row, 19);
+    drift.ended_at = row.OptionalInt(19);
     drift.end_outcome = row.Text(20);
     drift.end_note = row.Text(21);
-    drift.last_checkin_at = OptionalInt(row, 22);
+    drift.last_checkin_at = row.OptionalInt(22);
     if (!drift.ended_at) {
       drift.next_checkin_due = NextCheckInDue(options, drift.started_at, drift.last_checkin_at,
                                               drift.checkin_interval_days);
@@ -315,7 +252,7 @@ Result<std::vector<CheckIn>> LoadCheckIns(Connection& connection, std::int64_t d
     check_in.by_username = row.Text(4);
     check_in.reached = row.Int(5) != 0;
     check_in.condition = row.Text(6);
-    check_in.spo2 = OptionalDouble(row, 7);
+    check_in.spo2 = row.OptionalDouble(7);
     check_in.note = row.Text(8);
     check_ins.push_back(std::move(check_in));
   }

@@ -15,6 +15,7 @@
 #include "core/actor.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "core/validation.h"
 #include "services/devices/devices_service.h"
 #include "services/devices/devices_types.h"
 #include "store/database.h"
@@ -31,17 +32,6 @@ constexpr std::size_t kMaxShortText = 200;
 constexpr std::size_t kMaxNoteText = 2000;
 constexpr std::int64_t kMaxCheckInIntervalDays = 30;
 constexpr double kMaxFlowLpm = 60;
-
-// --- Text and errors ---
-std::string Trimmed(std::string_view text);
-Status FieldRequired(std::string_view field);
-Status FieldInvalid(std::string_view field, std::string reason);
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required);
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     std::span<const std::string_view> choices);
-Status RecordNotFound(std::string_view entity, std::int64_t id);
-bool IsOneOf(std::string_view value, std::span<const std::string_view> choices);
 
 // --- Who may do what ---
 // Coordinators and the device's own angel see households.

@@ -25,18 +25,6 @@ constexpr int kOximeters = 20;
 // 17:30 on Monday 2 March 2026 in Wuhan: the histories end then.
 constexpr UnixMillis kEnds = 1772443800000;
 
-std::string Rows(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  std::string text;
-  if (!rows.ok()) return text;
-  for (const Row& row : rows->rows) {
-    for (std::size_t column = 0; column < row.size(); ++column) text += row.Text(column) + "|";
-    text += "\n";
-  }
-  return text;
-}
-
 // Everything the seeding wrote, but the sealed phones (sealing draws a fresh nonce).
 std::string Fingerprint(Database& database) {
   return Rows(database,
@@ -56,12 +44,6 @@ std::string Fingerprint(Database& database) {
          Rows(database,
               "SELECT id, device_id, drift_id, at, by_user, kind, detail FROM device_events "
               "ORDER BY id");
-}
-
-std::int64_t Count(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  return rows.ok() ? rows->rows.at(0).Int(0) : -1;
 }
 
 class DevicesSeedTest : public BackendTest {

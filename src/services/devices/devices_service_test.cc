@@ -156,7 +156,7 @@ TEST_P(DevicesTest, ValidationErrorsNameTheirFields) {
   ExpectError(devices_->Register(coordinator_, {.kind = "", .serial = "1"}).status(),
               ErrorCode::kInvalidArgument, "error.field_required", "kind");
   ExpectError(devices_->Register(coordinator_, {.kind = "toaster", .serial = "1"}).status(),
-              ErrorCode::kInvalidArgument, "error.devices.unknown_choice", "kind");
+              ErrorCode::kInvalidArgument, "error.unknown_choice", "kind");
   ExpectError(devices_->Register(coordinator_, {.kind = "oximeter", .serial = " "}).status(),
               ErrorCode::kInvalidArgument, "error.field_required", "serial");
   ExpectError(
@@ -203,14 +203,14 @@ TEST_P(DevicesTest, ValidationErrorsNameTheirFields) {
               ErrorCode::kInvalidArgument, "error.field_required", "condition");
   ExpectError(
       devices_->RecordCheckIn(angel_, device.id, {.reached = true, .condition = "fine"}).status(),
-      ErrorCode::kInvalidArgument, "error.devices.unknown_choice", "condition");
+      ErrorCode::kInvalidArgument, "error.unknown_choice", "condition");
   ExpectError(
       devices_
           ->RecordCheckIn(angel_, device.id, {.reached = true, .condition = "same", .spo2 = 130})
           .status(),
       ErrorCode::kInvalidArgument, "error.field_invalid", "spo2");
   ExpectError(devices_->End(angel_, device.id, {.outcome = "sold"}).status(),
-              ErrorCode::kInvalidArgument, "error.devices.unknown_choice", "outcome");
+              ErrorCode::kInvalidArgument, "error.unknown_choice", "outcome");
   ExpectError(devices_->End(angel_, device.id, {.outcome = "passed_on"}).status(),
               ErrorCode::kInvalidArgument, "error.devices.pass_on_needs_next", "next");
 }
@@ -535,7 +535,7 @@ TEST_P(DevicesTest, TotalsCountCirculationIdleAndMeanDaysPerDrift) {
   EXPECT_EQ(devices_->List(doctor_, {.query = "dawn"})->total, 1);
   EXPECT_EQ(devices_->List(doctor_, {.kind = "oximeter"})->devices.at(0).id, idle.id);
   ExpectError(devices_->List(doctor_, {.status = "resting"}).status(), ErrorCode::kInvalidArgument,
-              "error.devices.unknown_choice", "status");
+              "error.unknown_choice", "status");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DevicesTest, ::testing::ValuesIn(TestBackends()),

@@ -27,7 +27,7 @@ Result<std::vector<DeviceEvent>> LoadEvents(Connection& connection, std::int64_t
   for (const Row& row : found.rows) {
     DeviceEvent event;
     event.id = row.Int(0);
-    if (!row.IsNull(1)) event.drift_id = row.Int(1);
+    event.drift_id = row.OptionalInt(1);
     event.at = row.Int(2);
     event.by_user = row.Int(3);
     event.by_username = row.Text(4);

@@ -58,55 +58,6 @@ int SeverityPriorityOf(const std::string& severity) {
 
 }  // namespace
 
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
-Status FieldRequired(std::string_view field) {
-  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                 std::string(field));
-}
-
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required) {
-  if (required && Trimmed(value).empty()) return FieldRequired(field);
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
-  return Status::Ok();
-}
-
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     const std::vector<std::string>& choices) {
-  std::string joined;
-  for (const std::string& choice : choices) {
-    if (!joined.empty()) joined += ", ";
-    joined += choice;
-  }
-  return Status::InvalidArgument("error.exchange.unknown_choice",
-                                 {{"value", value}, {"choices", joined}}, std::string(field));
-}
-
-Status CheckChoice(const std::string& value, std::string_view field,
-                   const std::vector<std::string>& choices) {
-  if (value.empty()) return FieldRequired(field);
-  if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
-    return UnknownChoice(field, value, choices);
-  }
-  return Status::Ok();
-}
-
-Status RecordNotFound(std::string_view entity, std::int64_t id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", std::string(entity)}, {"id", std::to_string(id)}});
-}
-
 Status CheckQuantity(std::int64_t quantity, std::string_view field, std::int64_t max_quantity) {
   if (quantity < 1 || quantity > max_quantity) {
     return Status::InvalidArgument("error.exchange.quantity_range",
@@ -138,7 +89,7 @@ Status RequireDistrict(Connection& connection, const std::string& code) {
 
 Status NormaliseItem(ItemSpec& item, bool is_offer, const std::string& today) {
   item.kind = Trimmed(item.kind);
-  RETURN_IF_ERROR(CheckChoice(item.kind, "kind", kKinds));
+  RETURN_IF_ERROR(CheckChoice("kind", item.kind, kKinds));
   ItemSpec normal;
   normal.kind = item.kind;
   if (item.kind == "concentrator") {
@@ -149,7 +100,7 @@ Status NormaliseItem(ItemSpec& item, bool is_offer, const std::string& today) {
     normal.flow_lpm = item.flow_lpm;
   } else if (item.kind == "ventilator") {
     RETURN_IF_ERROR(
-        CheckChoice(Trimmed(item.ventilator_type), "ventilator_type", kVentilatorTypes));
+        CheckChoice("ventilator_type", Trimmed(item.ventilator_type), kVentilatorTypes));
     normal.ventilator_type = Trimmed(item.ventilator_type);
   } else if (item.kind == "medicine") {
     RETURN_IF_ERROR(CheckText(item.medicine_name, "medicine_name", kMaxShortText, true));

@@ -10,6 +10,7 @@
 #include "core/actor.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "core/validation.h"
 #include "services/exchange/exchange_service.h"
 #include "services/exchange/exchange_types.h"
 #include "store/database.h"
@@ -34,17 +35,7 @@ constexpr std::size_t kMaxShortText = 200;
 constexpr std::size_t kMaxAddressText = 500;
 constexpr std::size_t kMaxReasonText = 1000;
 
-// --- Text and errors ---
-std::string Trimmed(std::string_view text);
-Status FieldRequired(std::string_view field);
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required);
-// InvalidArgument "error.exchange.unknown_choice" naming `field`, the value and the choices.
-Status UnknownChoice(std::string_view field, const std::string& value,
-                     const std::vector<std::string>& choices);
-Status CheckChoice(const std::string& value, std::string_view field,
-                   const std::vector<std::string>& choices);
-Status RecordNotFound(std::string_view entity, std::int64_t id);
+// --- Checks (the general field checks are in core/validation.h) ---
 Status CheckQuantity(std::int64_t quantity, std::string_view field, std::int64_t max_quantity);
 Status CheckLocation(const LatLon& location);
 Status RequireDistrict(Connection& connection, const std::string& code);

@@ -29,11 +29,6 @@ constexpr std::string_view kMatchSelect =
     "JOIN exchange_needs n ON n.id = m.need_id JOIN exchange_offers o ON o.id = m.offer_id "
     "WHERE ";
 
-std::optional<std::int64_t> OptionalInt(const Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
 Result<std::vector<ProposedMatch>> LoadMatches(Connection& connection, const std::string& where,
                                                const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(const QueryResult found,
@@ -52,8 +47,8 @@ Result<std::vector<ProposedMatch>> LoadMatches(Connection& connection, const std
     match.distance_km = row.Double(5);
     match.priority = static_cast<int>(row.Int(6));
     match.status = row.Text(7);
-    match.decided_by = OptionalInt(row, 8);
-    match.decided_at = OptionalInt(row, 9);
+    match.decided_by = row.OptionalInt(8);
+    match.decided_at = row.OptionalInt(9);
     match.note = row.Text(10);
     match.need_item = {row.Text(11), row.Int(12), row.Text(13), row.Text(14),
                        row.Text(15), "",          row.Text(16)};
@@ -62,8 +57,8 @@ Result<std::vector<ProposedMatch>> LoadMatches(Connection& connection, const std
     match.need_district = row.Text(24);
     match.offer_district = row.Text(25);
     match.need_source = row.Text(26);
-    match.case_id = OptionalInt(row, 27);
-    match.hospital_id = OptionalInt(row, 28);
+    match.case_id = row.OptionalInt(27);
+    match.hospital_id = row.OptionalInt(28);
     match.offer_mode = row.Text(29);
     matches.push_back(std::move(match));
   }
@@ -238,7 +233,7 @@ Result<Proposal> ExchangeService::GetProposal(const Actor&, std::int64_t proposa
 Result<std::vector<ProposedMatch>> ExchangeService::ListMatches(
     const Actor&, const std::optional<std::string>& status, std::optional<std::int64_t> need_id) {
   const std::string wanted = status.value_or(std::string(kProposed));
-  RETURN_IF_ERROR(CheckChoice(wanted, "status", kMatchStatuses));
+  RETURN_IF_ERROR(CheckChoice("status", wanted, kMatchStatuses));
   std::vector<ProposedMatch> matches;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kRead, [&](Connection& connection) {
     if (need_id) {

@@ -121,7 +121,7 @@ Result<CheckedOffer> CheckOffer(const NewOffer& input, const ExchangeOptions& op
   CheckedOffer checked{input, ""};
   NewOffer& offer = checked.offer;
   offer.offerer_kind = Trimmed(offer.offerer_kind);
-  RETURN_IF_ERROR(CheckChoice(offer.offerer_kind, "offerer_kind", kOffererKinds));
+  RETURN_IF_ERROR(CheckChoice("offerer_kind", offer.offerer_kind, kOffererKinds));
   RETURN_IF_ERROR(CheckText(offer.offerer_name, "offerer_name", kMaxShortText, true));
   ASSIGN_OR_RETURN(checked.digits, PhoneDigits(offer.contact_phone));
   if (!offer.location) return FieldRequired("lat");
@@ -131,9 +131,9 @@ Result<CheckedOffer> CheckOffer(const NewOffer& input, const ExchangeOptions& op
                                 LocalDate(now, options.local_utc_offset_minutes)));
   RETURN_IF_ERROR(CheckQuantity(offer.quantity, "quantity", options.max_quantity));
   offer.mode = Trimmed(offer.mode);
-  RETURN_IF_ERROR(CheckChoice(offer.mode, "mode", kModes));
+  RETURN_IF_ERROR(CheckChoice("mode", offer.mode, kModes));
   offer.condition = Trimmed(offer.condition);
-  RETURN_IF_ERROR(CheckChoice(offer.condition, "condition", kConditions));
+  RETURN_IF_ERROR(CheckChoice("condition", offer.condition, kConditions));
   offer.offerer_name = Trimmed(offer.offerer_name);
   offer.district_code = Trimmed(offer.district_code);
   offer.address = Trimmed(offer.address);
@@ -190,7 +190,7 @@ Result<NewNeed> CheckNeed(const Actor& actor, const NewNeed& input, const Exchan
                           UnixMillis now) {
   NewNeed need = input;
   need.source = Trimmed(need.source);
-  RETURN_IF_ERROR(CheckChoice(need.source, "source", kSources));
+  RETURN_IF_ERROR(CheckChoice("source", need.source, kSources));
   if (need.location) RETURN_IF_ERROR(CheckLocation(*need.location));
   RETURN_IF_ERROR(CheckText(need.address, "address", kMaxAddressText, false));
   RETURN_IF_ERROR(NormaliseItem(need.item, /*is_offer=*/false, ""));
@@ -403,7 +403,7 @@ Result<OfferRecord> ExchangeService::EditOffer(const Actor& actor, std::int64_t 
                                                const OfferEdit& edit) {
   if (edit.quantity)
     RETURN_IF_ERROR(CheckQuantity(*edit.quantity, "quantity", options_.max_quantity));
-  if (edit.condition) RETURN_IF_ERROR(CheckChoice(*edit.condition, "condition", kConditions));
+  if (edit.condition) RETURN_IF_ERROR(CheckChoice("condition", *edit.condition, kConditions));
   const UnixMillis now = Now();
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(const std::vector<OfferRecord> found,
@@ -523,7 +523,7 @@ Status ExchangeService::WithdrawNeed(const Actor& actor, std::int64_t need_id,
 
 Result<Board> ExchangeService::ListBoard(const Actor& actor, const BoardFilter& filter) {
   const std::string status = filter.status.value_or(std::string(kOpen));
-  RETURN_IF_ERROR(CheckChoice(status, "status", kStatusFilters));
+  RETURN_IF_ERROR(CheckChoice("status", status, kStatusFilters));
   if (filter.limit < 1 || filter.limit > kMaxBoardRows) {
     return Status::InvalidArgument("error.exchange.limit_range",
                                    {{"max", std::to_string(kMaxBoardRows)}}, "limit");
@@ -569,7 +569,7 @@ Result<Board> ExchangeService::ListBoard(const Actor& actor, const BoardFilter& 
 
 Result<std::vector<ExchangeEvent>> ExchangeService::History(const Actor&, const std::string& entity,
                                                             std::int64_t entity_id) {
-  RETURN_IF_ERROR(CheckChoice(entity, "entity", kHistoryEntities));
+  RETURN_IF_ERROR(CheckChoice("entity", entity, kHistoryEntities));
   ASSIGN_OR_RETURN(const QueryResult found,
                    database_.Query("SELECT id, entity, entity_id, action, at, by_user, "
                                    "by_username, detail FROM exchange_events WHERE entity = $1 "

@@ -25,24 +25,6 @@ constexpr int kRoster = 10;
 constexpr UnixMillis kNow = 1772443800000;
 constexpr char kToday[] = "2026-03-02";
 
-std::string Rows(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  std::string text;
-  if (!rows.ok()) return text;
-  for (const Row& row : rows->rows) {
-    for (std::size_t column = 0; column < row.size(); ++column) text += row.Text(column) + "|";
-    text += "\n";
-  }
-  return text;
-}
-
-std::int64_t Count(Database& database, const std::string& sql) {
-  Result<QueryResult> rows = database.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  return rows.ok() ? rows->rows.at(0).Int(0) : -1;
-}
-
 // What a seeded exchange holds, without the sealed phones (their nonces are random).
 std::string Fingerprint(Database& database) {
   return Rows(database,

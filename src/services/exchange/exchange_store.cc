@@ -18,11 +18,6 @@ constexpr std::string_view kNeedSelect =
     "n.strength, n.description, n.match_key, n.quantity, n.remaining, n.needed_by, n.status, "
     "n.revision, n.created_by, n.created_at, n.updated_at FROM exchange_needs n WHERE ";
 
-std::optional<std::int64_t> OptionalInt(const Row& row, std::size_t column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
 }  // namespace
 
 Result<std::vector<OfferRecord>> LoadOffers(Connection& connection, const std::string& where,
@@ -69,8 +64,8 @@ Result<std::vector<NeedRecord>> LoadNeeds(Connection& connection, const std::str
     NeedRecord need;
     need.id = row.Int(0);
     need.source = row.Text(1);
-    need.case_id = OptionalInt(row, 2);
-    need.hospital_id = OptionalInt(row, 3);
+    need.case_id = row.OptionalInt(2);
+    need.hospital_id = row.OptionalInt(3);
     need.urgency = row.Text(4);
     need.priority = static_cast<int>(row.Int(5));
     need.location = {row.Double(6), row.Double(7)};
@@ -81,7 +76,7 @@ Result<std::vector<NeedRecord>> LoadNeeds(Connection& connection, const std::str
     need.match_key = row.Text(16);
     need.quantity = row.Int(17);
     need.remaining = row.Int(18);
-    need.needed_by = OptionalInt(row, 19);
+    need.needed_by = row.OptionalInt(19);
     need.status = row.Text(20);
     need.revision = row.Int(21);
     need.created_by = row.Int(22);

@@ -85,15 +85,6 @@ SupplierStock StockFromRow(const Row& row) {
   return stock;
 }
 
-std::string JoinChoices(std::span<const std::string_view> choices) {
-  std::string joined;
-  for (const std::string_view choice : choices) {
-    if (!joined.empty()) joined += ", ";
-    joined += choice;
-  }
-  return joined;
-}
-
 }  // namespace
 
 std::span<const std::string_view> VentilatorTypes() { return kTypes; }
@@ -116,54 +107,9 @@ std::int64_t VentilatorOptions::WithinDays(std::string_view urgency) const {
 
 namespace ventilators {
 
-std::string Trimmed(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return "";
-  const std::size_t last = text.find_last_not_of(kSpaces);
-  return std::string(text.substr(first, last - first + 1));
-}
-
-Status FieldRequired(std::string_view field) {
-  return Status::InvalidArgument("error.field_required", {{"field", std::string(field)}},
-                                 std::string(field));
-}
-
-Status FieldInvalid(std::string_view field, std::string reason) {
-  return Status::InvalidArgument("error.field_invalid",
-                                 {{"field", std::string(field)}, {"reason", std::move(reason)}},
-                                 std::string(field));
-}
-
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required) {
-  if (required && Trimmed(value).empty()) return FieldRequired(field);
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(
-        "error.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_bytes)}},
-        std::string(field));
-  }
-  return Status::Ok();
-}
-
-Status CheckChoice(std::string_view field, const std::string& value,
-                   std::span<const std::string_view> choices) {
-  if (value.empty()) return FieldRequired(field);
-  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return Status::Ok();
-  return Status::InvalidArgument(
-      "error.ventilators.unknown_choice",
-      {{"field", std::string(field)}, {"value", value}, {"choices", JoinChoices(choices)}},
-      std::string(field));
-}
-
 Status CheckRange(std::string_view field, std::int64_t value, std::int64_t min, std::int64_t max) {
   if (value >= min && value <= max) return Status::Ok();
   return FieldInvalid(field, std::to_string(min) + ".." + std::to_string(max));
-}
-
-Status RecordNotFound(std::string_view entity, std::int64_t id) {
-  return Status::NotFound("error.record_not_found",
-                          {{"entity", std::string(entity)}, {"id", std::to_string(id)}});
 }
 
 Status RecordChange(Connection& connection, const Actor& actor, UnixMillis at,

@@ -284,7 +284,7 @@ struct VentilatorTotals {
 // Roles are checked by the faces: reading for coordinator, admin, planner and doctor; changes
 // for coordinator and admin. Failures are values: InvalidArgument naming the field
 // ("error.field_required", "error.field_invalid", "error.field_too_long",
-// "error.ventilators.unknown_choice", "error.ventilators.unknown_hospital",
+// "error.unknown_choice", "error.ventilators.unknown_hospital",
 // "error.ventilators.units_or_budget"), NotFound "error.record_not_found", FailedPrecondition
 // for refused transitions ("error.ventilators.transition"), accepted lines
 // ("error.ventilators.line_accepted"), withdrawn needs and stale proposals.

@@ -11,6 +11,7 @@
 #include "core/actor.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "core/validation.h"
 #include "services/ventilators/ventilators.h"
 #include "store/database.h"
 
@@ -24,19 +25,8 @@ constexpr std::string_view kPledgeBudget = "budget";
 constexpr std::string_view kStatePledged = "pledged";
 constexpr std::string_view kStateOrdered = "ordered";
 
-std::string Trimmed(std::string_view text);
-Status FieldRequired(std::string_view field);
-Status FieldInvalid(std::string_view field, std::string reason);
-// Required (non-empty after trimming when `required`) and at most `max_bytes`.
-Status CheckText(const std::string& value, std::string_view field, std::size_t max_bytes,
-                 bool required);
-// `value` is one of `choices`: InvalidArgument "error.field_required" when empty,
-// "error.ventilators.unknown_choice" {value, choices} naming `field` otherwise.
-Status CheckChoice(std::string_view field, const std::string& value,
-                   std::span<const std::string_view> choices);
 // `value` in [min, max]: "error.field_invalid" naming `field` otherwise.
 Status CheckRange(std::string_view field, std::int64_t value, std::int64_t min, std::int64_t max);
-Status RecordNotFound(std::string_view entity, std::int64_t id);
 
 // A ventilator_events row and an audit row for one change, in the caller's transaction.
 struct Change {

@@ -104,8 +104,7 @@ TEST_P(VentilatorTest, ValidationNamesTheField) {
   NewVentilatorNeed need = good;
   need.type = "iron_lung";
   ExpectField(service_->AddNeed(actor, need).status(), ErrorCode::kInvalidArgument, "type");
-  EXPECT_EQ(service_->AddNeed(actor, need).status().message_id(),
-            "error.ventilators.unknown_choice");
+  EXPECT_EQ(service_->AddNeed(actor, need).status().message_id(), "error.unknown_choice");
   need = good;
   need.quantity = 0;
   ExpectField(service_->AddNeed(actor, need).status(), ErrorCode::kInvalidArgument, "quantity");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,13 @@ class ScratchDatabase {
   std::string cleanup_;  // temp directory or PostgreSQL database name
   std::unique_ptr<Database> database_;
 };
+
+// Every row of `sql` as text, cells separated by '|' and rows ended by a newline, so two
+// databases compare at a glance. A failed query fails the test and gives "".
+std::string Rows(Database& database, const std::string& sql);
+// The integer in the first cell of `sql`'s first row (a COUNT); a failed query fails the test
+// and gives -1.
+std::int64_t Count(Database& database, const std::string& sql);
 
 // Base fixture for tests parameterised over TestBackends(): SetUp gives each test `scratch_`,
 // a fresh database, migrated unless the subclass constructs the base with `migrate` false.
