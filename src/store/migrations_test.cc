@@ -106,6 +106,28 @@ TEST_P(MigrationsTest, AuditLogRefusesUpdateAndDelete) {
   EXPECT_EQ(rows->rows[0].Text(0), "review");
 }
 
+// Mutual aid's event tables keep "every change": the database refuses to rewrite them (0010).
+TEST_P(MigrationsTest, AidHistoryRefusesUpdateAndDelete) {
+  MigrateAll();
+  ASSERT_TRUE(Exec("INSERT INTO exchange_events (entity, entity_id, action, at) "
+                   "VALUES ('offer', 1, 'create', 1)")
+                  .ok());
+  ASSERT_TRUE(Exec("INSERT INTO ventilator_events (entity, entity_id, action, at) "
+                   "VALUES ('order', 1, 'advance', 1)")
+                  .ok());
+  for (const char* change :
+       {"UPDATE exchange_events SET action = 'forged'", "DELETE FROM exchange_events",
+        "UPDATE ventilator_events SET note = 'forged'", "DELETE FROM ventilator_events"}) {
+    const Status status = Exec(change);
+    EXPECT_FALSE(status.ok()) << change;
+    EXPECT_TRUE(Contains(status.detail(), "append-only")) << status.ToString();
+  }
+  auto rows = db().Query(
+      "SELECT (SELECT COUNT(*) FROM exchange_events) + (SELECT COUNT(*) FROM ventilator_events)");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows.at(0).Int(0), 2);
+}
+
 TEST_P(MigrationsTest, MigratedSchemaEnforcesKeys) {
   MigrateAll();
   const char* insert_user =
