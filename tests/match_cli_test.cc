@@ -154,7 +154,10 @@ TEST_F(MatchCliTest, HelpDescribesTheContract) {
         "need_id,offer_id,quantity,distance_km", "Exit code: 0 ok"}) {
     EXPECT_NE(help.output.find(part), std::string::npos) << part << "\n" << help.output;
   }
-  EXPECT_NE(Run("--offers x.csv").exit_code, 0);
+  // A usage error (here the missing --needs) exits 2, like an unreadable file.
+  const CommandResult usage = Run("--offers x.csv");
+  EXPECT_EQ(usage.exit_code, 2) << usage.errors;
+  EXPECT_NE(usage.errors.find("--needs"), std::string::npos) << usage.errors;
 }
 
 }  // namespace

@@ -176,7 +176,13 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help is a "parse error" that exits 0; every real usage error exits 2, as command-line
+    // tools conventionally do, rather than with CLI11's internal code (106 for a missing flag).
+    return app.exit(error) == 0 ? 0 : 2;
+  }
 
   for (CLI::App* command : {serve, demo}) {
     if (!command->parsed()) continue;
