@@ -173,6 +173,8 @@ async function main(session) {
     expect(last?.end_outcome === 'returned', `the lending ended ${JSON.stringify(last)}`);
     const shown = (await page.locator('[data-testid=device-summary]').textContent()).trim();
     expect(shown.includes(String(summary.drifts)), `summary "${shown}" lacks ${summary.drifts} drifts`);
+    const main = await page.locator('main').textContent();
+    expect(!/null|undefined/.test(main), 'the device page shows "null" or "undefined"');
     const events = (await page.locator('[data-testid=timeline-event]').allTextContents()).join('\n');
     for (const kind of ['inspected', 'lent', 'checked_in', 'ended']) {
       const word = text('zh-CN', `web.devices.event.${kind}`);

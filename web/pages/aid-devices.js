@@ -4,7 +4,7 @@
 // Households appear only when the API includes them (coordinators and the device's angel).
 
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { append, h } from '../dom.js';
 import { formatInstant, formatNumber, localName, t } from '../i18n.js';
 import { errorAlert, loading, notice } from '../ui.js';
 import { busy, clinicField, districtName, isoToLocalInput, loadDistricts, localInputToIso, numberOf, showError } from './clinic-common.js';
@@ -222,7 +222,9 @@ async function renderDevice(panel, context, id) {
     const open = timeline.drifts.find((drift) => !drift.ended_at);
     const mayCare = CARERS.includes(user.role);
     const reload = (text) => show(text);
-    body.replaceChildren(
+    // append() skips the absent (null) parts; replaceChildren would print them as "null".
+    body.replaceChildren();
+    append(body, [
       message ? notice(message) : '',
       h('header', { class: 'review-head' },
         h('h2', { 'data-testid': 'device-name' }, deviceName(device)), statusBadge(device.status),
@@ -239,7 +241,7 @@ async function renderDevice(panel, context, id) {
       mayCare && !open && device.status === 'available' ? lendForm(device, reload, need && { ...lending, need }) : null,
       mayCare && open ? checkInForm(device, reload) : null,
       mayCare && open ? endForm(device, reload) : null,
-      timelineSection(timeline));
+      timelineSection(timeline)]);
   };
   await show();
 }

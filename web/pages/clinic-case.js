@@ -538,7 +538,7 @@ function outcomeForm(detail, reload, alerts) {
     }, (error) => showError(form, alerts, error)));
     confirmBox.replaceChildren(
       h('p', {}, t('web.clinic.outcome.confirm_text', { outcome: label('clinic.outcome', outcome) })),
-      outcome === 'died' ? h('p', { class: 'small' }, t('web.clinic.outcome.debrief_note')) : null,
+      outcome === 'died' ? h('p', { class: 'small' }, t('web.clinic.outcome.debrief_note')) : '',
       h('div', { class: 'form-actions' }, confirmButton,
         h('button', { type: 'button', onclick: () => { confirmBox.hidden = true; } }, t('web.clinic.cancel'))));
     confirmBox.hidden = false;
