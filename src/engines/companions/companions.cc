@@ -1,0 +1,318 @@
+#include "engines/companions/companions.h"
+
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace lifeline::companions {
+namespace {
+
+Status InvalidField(const std::string& field, std::string reason) {
+  return Status::InvalidArgument("error.field_invalid",
+                                 {{"field", field}, {"reason", std::move(reason)}}, field);
+}
+
+Status CheckDuration(const std::string& field, std::int64_t seconds) {
+  if (seconds >= 0 && seconds <= kMaxAbsSeconds) return Status::Ok();
+  return InvalidField(field, "0.." + std::to_string(kMaxAbsSeconds));
+}
+
+Status CheckTime(const std::string& field, std::int64_t seconds) {
+  if (seconds >= -kMaxAbsSeconds && seconds <= kMaxAbsSeconds) return Status::Ok();
+  return InvalidField(field, "±" + std::to_string(kMaxAbsSeconds) + ": " + std::to_string(seconds));
+}
+
+Interval Clip(std::int64_t start, std::int64_t end, Interval window) {
+  return {std::max(start, window.start), std::min(end, window.end)};
+}
+
+std::int64_t Length(Interval interval) { return interval.end - interval.start; }
+
+// A phone's dwell in a cell within the window: the total clipped length of its stays there.
+std::int64_t DwellIn(const StayTable& stays, PhoneIdx phone, CellIdx cell, Interval window) {
+  std::int64_t dwell = 0;
+  for (StayId stay = stays.FirstStayEndingFrom(phone, window.start);
+       stay < stays.phone_first_stay[phone + 1] && stays.start[stay] <= window.end; ++stay) {
+    if (stays.cell[stay] == cell) dwell += Length(Clip(stays.start[stay], stays.end[stay], window));
+  }
+  return dwell;
+}
+
+}  // namespace
+
+// A qualifying co-stay found while scanning a case: the two stays and their overlap.
+struct CompanionEngine::Hit {
+  PhoneIdx companion = 0;
+  StayId case_stay = 0;
+  StayId companion_stay = 0;
+  Interval overlap;
+};
+
+// Scratch space for one case, reused across the cases one thread evaluates.
+struct CompanionEngine::CaseScan {
+  Interval window;
+  // The case's dwell per cell within the window, sorted by cell.
+  std::vector<std::pair<CellIdx, std::int64_t>> case_dwell;
+  // Other phones' dwell, computed when first needed: key (phone << 32) | cell.
+  std::unordered_map<std::uint64_t, std::int64_t> companion_dwell;
+  std::vector<Hit> hits;
+
+  std::int64_t CaseDwell(CellIdx cell) const {
+    const auto found = std::lower_bound(case_dwell.begin(), case_dwell.end(),
+                                        std::make_pair(cell, std::int64_t{0}));
+    return found != case_dwell.end() && found->first == cell ? found->second : 0;
+  }
+
+  std::int64_t CompanionDwell(const StayTable& stays, PhoneIdx phone, CellIdx cell) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(phone) << 32) | cell;
+    const auto [entry, inserted] = companion_dwell.try_emplace(key, 0);
+    if (inserted) entry->second = DwellIn(stays, phone, cell, window);
+    return entry->second;
+  }
+};
+
+Result<CompanionEngine> CompanionEngine::Build(std::span<const Tower> towers,
+                                               std::span<const Record> records,
+                                               const CompanionRule& rule,
+                                               const EngineOptions& options) {
+  RETURN_IF_ERROR(CheckDuration("gap_s", rule.gap_s));
+  RETURN_IF_ERROR(CheckDuration("window_s", rule.window_s));
+  RETURN_IF_ERROR(CheckDuration("overlap_s", rule.overlap_s));
+  RETURN_IF_ERROR(CheckDuration("dwell_s", rule.dwell_s));
+  RETURN_IF_ERROR(CheckDuration("long_stay_s", options.long_stay_s));
+  ASSIGN_OR_RETURN(const std::vector<GridCell> tower_cells,
+                   TowerCells(towers, rule.origin, rule.cell_meters));
+  if (towers.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    return InvalidField("cell_id", "fewer than 2^32 towers");
+  }
+  if (records.size() >= std::numeric_limits<StayId>::max()) {
+    return InvalidField("time", "fewer than 2^32 records");
+  }
+
+  // Ties in time go by the tower's cell_id text, so each tower gets its rank in that order.
+  std::vector<std::uint32_t> by_cell_id(towers.size());
+  std::iota(by_cell_id.begin(), by_cell_id.end(), 0);
+  std::sort(by_cell_id.begin(), by_cell_id.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return towers[a].cell_id < towers[b].cell_id;
+  });
+  std::vector<std::uint32_t> tower_rank(towers.size());
+  for (std::size_t rank = 0; rank < by_cell_id.size(); ++rank) {
+    if (rank > 0 && towers[by_cell_id[rank]].cell_id == towers[by_cell_id[rank - 1]].cell_id) {
+      return InvalidField("cell_id", "repeated: " + towers[by_cell_id[rank]].cell_id);
+    }
+    tower_rank[by_cell_id[rank]] = static_cast<std::uint32_t>(rank);
+  }
+
+  CompanionEngine engine;
+  engine.rule_ = rule;
+  for (const GridCell& cell : tower_cells) engine.cells_.push_back(PackCell(cell));
+  std::sort(engine.cells_.begin(), engine.cells_.end());
+  engine.cells_.erase(std::unique(engine.cells_.begin(), engine.cells_.end()), engine.cells_.end());
+  std::vector<CellIdx> tower_cell(towers.size());
+  for (std::size_t tower = 0; tower < towers.size(); ++tower) {
+    tower_cell[tower] = static_cast<CellIdx>(
+        std::lower_bound(engine.cells_.begin(), engine.cells_.end(), PackCell(tower_cells[tower])) -
+        engine.cells_.begin());
+  }
+
+  struct SortedRecord {
+    std::uint64_t phone;
+    std::int64_t time;
+    std::uint32_t tower_rank;
+    CellIdx cell;
+  };
+  std::vector<SortedRecord> sorted;
+  sorted.reserve(records.size());
+  for (const Record& record : records) {
+    if (record.tower >= towers.size()) {
+      return InvalidField("cell_id", "no tower " + std::to_string(record.tower));
+    }
+    RETURN_IF_ERROR(CheckTime("time", record.time));
+    sorted.push_back(
+        {record.phone, record.time, tower_rank[record.tower], tower_cell[record.tower]});
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const SortedRecord& a, const SortedRecord& b) {
+    if (a.phone != b.phone) return a.phone < b.phone;
+    if (a.time != b.time) return a.time < b.time;
+    return a.tower_rank < b.tower_rank;
+  });
+
+  std::vector<CellVisit> visits;
+  for (std::size_t first = 0; first < sorted.size();) {
+    std::size_t last = first;
+    visits.clear();
+    for (; last < sorted.size() && sorted[last].phone == sorted[first].phone; ++last) {
+      visits.push_back({sorted[last].time, sorted[last].cell});
+    }
+    engine.stays_.AppendPhone(sorted[first].phone, visits, rule.gap_s);
+    first = last;
+  }
+  engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s);
+  return engine;
+}
+
+void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> only,
+                               CaseScan& scan) const {
+  scan.window = {confirmed.confirmed_at - rule_.window_s, confirmed.confirmed_at};
+  scan.case_dwell.clear();
+  scan.companion_dwell.clear();
+  scan.hits.clear();
+  const std::optional<PhoneIdx> case_phone = stays_.FindPhone(confirmed.phone);
+  if (!case_phone) return;
+  const StayId first = stays_.FirstStayEndingFrom(*case_phone, scan.window.start);
+  StayId last = first;
+  while (last < stays_.phone_first_stay[*case_phone + 1] && stays_.start[last] <= scan.window.end) {
+    ++last;
+  }
+
+  for (StayId stay = first; stay < last; ++stay) {
+    scan.case_dwell.emplace_back(stays_.cell[stay],
+                                 Length(Clip(stays_.start[stay], stays_.end[stay], scan.window)));
+  }
+  std::sort(scan.case_dwell.begin(), scan.case_dwell.end());
+  std::size_t merged = 0;
+  for (std::size_t idx = 0; idx < scan.case_dwell.size(); ++idx) {
+    if (merged > 0 && scan.case_dwell[merged - 1].first == scan.case_dwell[idx].first) {
+      scan.case_dwell[merged - 1].second += scan.case_dwell[idx].second;
+    } else {
+      scan.case_dwell[merged++] = scan.case_dwell[idx];
+    }
+  }
+  scan.case_dwell.resize(merged);
+
+  for (StayId case_stay = first; case_stay < last; ++case_stay) {
+    const Interval clipped = Clip(stays_.start[case_stay], stays_.end[case_stay], scan.window);
+    if (Length(clipped) <= rule_.overlap_s) continue;
+    const CellIdx cell = stays_.cell[case_stay];
+    const bool case_dwells = scan.CaseDwell(cell) > rule_.dwell_s;
+    // The case's clipped stay lies inside the window, so its overlap with another phone's stay
+    // is the same whether or not that stay is clipped first.
+    index_.ForEachOverlap(
+        cell, clipped.start, clipped.end, rule_.overlap_s,
+        [&](StayId other, std::int64_t start, std::int64_t end) {
+          const PhoneIdx phone = stays_.owner[other];
+          if (phone == *case_phone || (only && phone != *only)) return;
+          if (!case_dwells && scan.CompanionDwell(stays_, phone, cell) <= rule_.dwell_s) return;
+          scan.hits.push_back({phone,
+                               case_stay,
+                               other,
+                               {std::max(start, clipped.start), std::min(end, clipped.end)}});
+        });
+  }
+}
+
+Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Case> cases,
+                                                             int threads) const {
+  if (threads < 1) return InvalidField("threads", ">= 1");
+  std::vector<Case> ordered(cases.begin(), cases.end());
+  for (const Case& confirmed : ordered) {
+    RETURN_IF_ERROR(CheckTime("confirmed_at", confirmed.confirmed_at));
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Case& a, const Case& b) { return a.phone < b.phone; });
+  for (std::size_t idx = 1; idx < ordered.size(); ++idx) {
+    if (ordered[idx].phone == ordered[idx - 1].phone) {
+      return InvalidField("phone", "case repeated: " + std::to_string(ordered[idx].phone));
+    }
+  }
+
+  // Each case's pairs land in its own slot, so the output is the same whichever thread takes
+  // which case, and in whatever order.
+  std::vector<std::vector<CompanionPair>> pairs_by_case(ordered.size());
+  std::atomic<std::size_t> next_case{0};
+  const auto work = [&] {
+    CaseScan scan;
+    for (std::size_t idx = next_case++; idx < ordered.size(); idx = next_case++) {
+      ScanCase(ordered[idx], std::nullopt, scan);
+      std::sort(scan.hits.begin(), scan.hits.end(),
+                [](const Hit& a, const Hit& b) { return a.companion < b.companion; });
+      std::vector<CompanionPair>& pairs = pairs_by_case[idx];
+      for (const Hit& hit : scan.hits) {
+        const std::uint64_t companion = stays_.phone_keys[hit.companion];
+        if (pairs.empty() || pairs.back().companion_phone != companion) {
+          pairs.push_back(
+              {ordered[idx].phone, companion, 0, 0, std::numeric_limits<std::int64_t>::max()});
+        }
+        CompanionPair& pair = pairs.back();
+        ++pair.co_stays;
+        pair.longest_overlap_s = std::max(pair.longest_overlap_s, Length(hit.overlap));
+        pair.first_overlap_start = std::min(pair.first_overlap_start, hit.overlap.start);
+      }
+    }
+  };
+  const auto worker_count =
+      std::min<std::size_t>(static_cast<std::size_t>(threads), ordered.size());
+  if (worker_count <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> workers;
+    for (std::size_t worker = 0; worker < worker_count; ++worker) workers.emplace_back(work);
+    for (std::thread& worker : workers) worker.join();
+  }
+
+  std::vector<CompanionPair> result;
+  for (std::vector<CompanionPair>& pairs : pairs_by_case) {
+    result.insert(result.end(), pairs.begin(), pairs.end());
+  }
+  return result;
+}
+
+Result<Explanation> CompanionEngine::Explain(const Case& confirmed,
+                                             std::uint64_t companion_phone) const {
+  RETURN_IF_ERROR(CheckTime("confirmed_at", confirmed.confirmed_at));
+  if (companion_phone == confirmed.phone) {
+    return InvalidField("companion_phone", "must differ from the case's phone");
+  }
+  Explanation explanation;
+  explanation.case_phone = confirmed.phone;
+  explanation.companion_phone = companion_phone;
+  explanation.window = {confirmed.confirmed_at - rule_.window_s, confirmed.confirmed_at};
+  const std::optional<PhoneIdx> companion = stays_.FindPhone(companion_phone);
+  if (!companion) return explanation;
+  CaseScan scan;
+  ScanCase(confirmed, companion, scan);
+
+  std::vector<CellIdx> cells;
+  for (const Hit& hit : scan.hits) {
+    const CellIdx cell = stays_.cell[hit.case_stay];
+    cells.push_back(cell);
+    explanation.co_stays.push_back(
+        {UnpackCell(cells_[cell]),
+         Clip(stays_.start[hit.case_stay], stays_.end[hit.case_stay], scan.window),
+         Clip(stays_.start[hit.companion_stay], stays_.end[hit.companion_stay], scan.window),
+         hit.overlap});
+  }
+  std::sort(explanation.co_stays.begin(), explanation.co_stays.end(),
+            [](const CoStay& a, const CoStay& b) {
+              const auto key = [](const CoStay& co_stay) {
+                return std::make_tuple(co_stay.overlap.start, PackCell(co_stay.cell),
+                                       co_stay.case_stay.start, co_stay.companion_stay.start);
+              };
+              return key(a) < key(b);
+            });
+  std::sort(cells.begin(), cells.end());
+  cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+  for (const CellIdx cell : cells) {
+    explanation.dwells.push_back({UnpackCell(cells_[cell]), scan.CaseDwell(cell),
+                                  scan.CompanionDwell(stays_, *companion, cell)});
+  }
+  return explanation;
+}
+
+std::vector<Stay> CompanionEngine::StaysOf(std::uint64_t phone) const {
+  std::vector<Stay> result;
+  const std::optional<PhoneIdx> found = stays_.FindPhone(phone);
+  if (!found) return result;
+  for (StayId stay = stays_.phone_first_stay[*found]; stay < stays_.phone_first_stay[*found + 1];
+       ++stay) {
+    result.push_back(
+        {UnpackCell(cells_[stays_.cell[stay]]), {stays_.start[stay], stays_.end[stay]}});
+  }
+  return result;
+}
+
+}  // namespace lifeline::companions

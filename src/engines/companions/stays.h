@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace lifeline::companions {
+
+// Index of a stay in a StayTable; a table holds fewer than 2^32 stays (at most one per record).
+using StayId = std::uint32_t;
+// Index of a phone in a StayTable (its rank among the phone keys).
+using PhoneIdx = std::uint32_t;
+// Dense index of a grid cell (its rank among the cells the towers lie in).
+using CellIdx = std::uint32_t;
+
+// One record of one phone reduced to what stay building needs: when, and in which grid cell.
+struct CellVisit {
+  std::int64_t time = 0;
+  CellIdx cell = 0;
+};
+
+// The stays of every phone, one column per field (struct of arrays), so scans over a column stay
+// in cache and the columns can be written to and mapped from the columnar store as they are.
+// Invariants: phones ascend by key; one phone's stays are contiguous (`phone_first_stay[p]` up to
+// `phone_first_stay[p + 1]`) and in time order, with start <= end and each stay ending no later
+// than the next one starts, so both starts and ends ascend within a phone. Plain data; not
+// synchronised, but safe to read from several threads once built.
+struct StayTable {
+  std::vector<std::uint64_t> phone_keys;    // ascending, distinct
+  std::vector<StayId> phone_first_stay{0};  // size phone_keys.size() + 1
+  std::vector<PhoneIdx> owner;              // per stay: its phone
+  std::vector<CellIdx> cell;                // per stay: its grid cell
+  std::vector<std::int64_t> start;          // per stay: its first record's time
+  std::vector<std::int64_t> end;            // per stay: see AppendPhone
+
+  std::size_t size() const { return start.size(); }
+  std::size_t phone_count() const { return phone_keys.size(); }
+
+  // The phone's index, or nullopt if it has no stays.
+  std::optional<PhoneIdx> FindPhone(std::uint64_t phone_key) const;
+
+  // The phone's first stay that ends at or after `time` (its stay past the end if none).
+  StayId FirstStayEndingFrom(PhoneIdx phone, std::int64_t time) const;
+
+  // Appends the stays of one more phone, whose key must exceed every key before, from its records
+  // in order (by time, ties broken by the caller's rule). Consecutive records in the same cell
+  // form one stay, however far apart in time; a stay starts at its first record and ends at the
+  // phone's next record (in another cell) if that comes at most `gap_s` after the stay's last
+  // record, otherwise at its last record. No records, no stays (the phone is still listed).
+  void AppendPhone(std::uint64_t phone_key, std::span<const CellVisit> visits, std::int64_t gap_s);
+};
+
+}  // namespace lifeline::companions
