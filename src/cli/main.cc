@@ -3,9 +3,13 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/companions_command.h"
 #include "cli/match_command.h"
 #include "cli/triage_command.h"
 #include "core/config.h"
@@ -64,6 +68,28 @@ void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
   command.add_flag("--full-surge", scenario.full_surge, Help("cli.help.full_surge"))
       ->excludes(requests);
   command.add_flag("--no-clinic", scenario.no_clinic, Help("cli.help.no_clinic"));
+}
+
+// The flags `companions` and `companions explain` share; required ones are checked after
+// parsing (see MissingCompanionsFlag), since `companions` alone must not demand them of `explain`.
+void AddCompanionsFlags(CLI::App& command, CompanionsCommandOptions& options) {
+  command.add_option("--cells", options.cells_path, Help("cli.help.companions_cells"));
+  command.add_option("--records", options.records_path, Help("cli.help.companions_records"));
+  command.add_option("--cases", options.cases_path, Help("cli.help.companions_cases"));
+  command.add_option("--gap", options.gap_s, Help("cli.help.companions_gap"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, companions::kMaxAbsSeconds));
+  command.add_option("--origin", options.origin, Help("cli.help.companions_origin"));
+}
+
+// The first required flag of `command` left out, if any.
+std::optional<std::string> MissingCompanionsFlag(const CLI::App& command, bool explain) {
+  std::vector<const char*> flags = {"--cells", "--records", "--cases"};
+  if (explain) flags.insert(flags.end(), {"--case", "--companion"});
+  for (const char* flag : flags) {
+    if (command.count(flag) == 0) return flag;
+  }
+  return std::nullopt;
 }
 
 // Settings from --config fill what the command line left at its defaults.
@@ -176,6 +202,24 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
+  CompanionsCommandOptions companions_options;
+  CLI::App* companions = app.add_subcommand("companions", Help("cli.help.companions"));
+  companions->footer(Help("cli.help.companions_footer"));
+  AddCompanionsFlags(*companions, companions_options);
+  companions->add_option("--out", companions_options.out_path, Help("cli.help.companions_out"));
+  companions
+      ->add_option("--threads", companions_options.threads, Help("cli.help.companions_threads"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  CLI::App* companions_explain =
+      companions->add_subcommand("explain", Help("cli.help.companions_explain"));
+  companions_explain->footer(Help("cli.help.companions_footer"));
+  AddCompanionsFlags(*companions_explain, companions_options);
+  companions_explain->add_option("--case", companions_options.case_phone,
+                                 Help("cli.help.companions_case"));
+  companions_explain->add_option("--companion", companions_options.companion_phone,
+                                 Help("cli.help.companions_companion"));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -202,6 +246,17 @@ int Main(int argc, char** argv) {
   if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
   if (triage->parsed()) return RunTriage(triage_options);
   if (match->parsed()) return RunMatch(match_options);
+  if (companions->parsed()) {
+    const bool explain = companions_explain->parsed();
+    if (const std::optional<std::string> flag =
+            MissingCompanionsFlag(explain ? *companions_explain : *companions, explain)) {
+      std::cerr << Catalogue::Builtin().Render(CommandLineLocale(), "companions.error.missing_flag",
+                                               {{"flag", *flag}})
+                << "\n";
+      return 2;
+    }
+    return explain ? RunCompanionsExplain(companions_options) : RunCompanions(companions_options);
+  }
   return 2;
 }
 
