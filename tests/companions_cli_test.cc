@@ -2,66 +2,19 @@
 // companion pairs as CSV on stdout (or --out), progress, the summary and every bad row
 // ("file:line: reason") on stderr, documented exit codes; `companions explain` prints the evidence.
 
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "cli_file_test.h"
 
 namespace lifeline {
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // standard output
-  std::string errors;  // standard error
-};
+using testing::CommandResult;
+using testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-class CompanionsCliTest : public ::testing::Test {
+class CompanionsCliTest : public testing::CliFileTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/companions-cli-" + std::to_string(getpid());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-
-  // Runs `lifeline companions ARGS` in the test directory with English messages.
-  CommandResult Run(const std::string& args) {
-    const std::string errors_path = dir_ + "/stderr";
-    const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " +
-                                std::string(LIFELINE_BINARY) + " companions " + args + " 2>" +
-                                errors_path;
-    CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[1 << 16];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-      result.output.append(buffer, size);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.errors = ReadFile(errors_path);
-    return result;
-  }
-
-  std::string dir_;
+  CompanionsCliTest() : CliFileTest("companions") {}
 };
 
 // A small city; T = 2021-12-20T08:00:00Z = 1639987200. Towers T1 and T2 lie in grid cell (0, 0),

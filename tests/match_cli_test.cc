@@ -1,66 +1,19 @@
 // `lifeline match` as other tools meet it: two CSV files in, the assignment as CSV on stdout, the
 // summary and every skipped row ("file:line: reason") on stderr, documented exit codes.
 
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "cli_file_test.h"
 
 namespace lifeline {
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // standard output
-  std::string errors;  // standard error
-};
+using testing::CommandResult;
+using testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-class MatchCliTest : public ::testing::Test {
+class MatchCliTest : public testing::CliFileTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/match-cli-" + std::to_string(getpid());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-
-  // Runs `lifeline match ARGS` in the test directory with English messages.
-  CommandResult Run(const std::string& args) {
-    const std::string errors_path = dir_ + "/stderr";
-    const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " +
-                                std::string(LIFELINE_BINARY) + " match " + args + " 2>" +
-                                errors_path;
-    CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[1 << 16];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-      result.output.append(buffer, size);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.errors = ReadFile(errors_path);
-    return result;
-  }
-
-  std::string dir_;
+  MatchCliTest() : CliFileTest("match") {}
 };
 
 // Need n1 (urgent) reaches both offers, need n2 only o1, which is nearer to n1: the optimum

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/csv_input.h"
 #include "core/csv.h"
 #include "core/geo.h"
 #include "core/i18n.h"
@@ -32,10 +33,6 @@ using companions::Record;
 using companions::Tower;
 
 using Clock = std::chrono::steady_clock;
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 std::string Fixed(double value, int decimals) {
   char text[64];
@@ -170,44 +167,6 @@ class RowChecker {
   std::array<std::int64_t, kBadKindCount> counts_{};
 };
 
-struct OpenCsv {
-  std::unique_ptr<std::FILE, FileCloser> file;
-  std::unique_ptr<CsvReader> reader;
-  std::vector<std::size_t> columns;
-};
-
-// Opens `path` and finds the header columns; on failure says why and returns nullopt.
-std::optional<OpenCsv> Open(const std::string& path, const std::vector<const char*>& columns,
-                            const std::string& locale, std::FILE* errors) {
-  OpenCsv open;
-  open.file.reset(std::fopen(path.c_str(), "rb"));
-  if (!open.file) {
-    Say(errors, locale, "companions.error.unreadable",
-        {{"path", path}, {"detail", std::strerror(errno)}});
-    return std::nullopt;
-  }
-  open.reader = std::make_unique<CsvReader>(open.file.get());
-  const bool has_header = open.reader->ReadHeader();
-  for (const char* column : columns) {
-    const std::optional<std::size_t> index =
-        has_header ? open.reader->Column(column) : std::nullopt;
-    if (!index) {
-      Say(errors, locale, "companions.error.missing_header", {{"path", path}, {"column", column}});
-      return std::nullopt;
-    }
-    open.columns.push_back(*index);
-  }
-  return open;
-}
-
-bool ReadToEnd(const CsvReader& csv, const std::string& path, const std::string& locale,
-               std::FILE* errors) {
-  if (!csv.read_error()) return true;
-  Say(errors, locale, "companions.error.unreadable",
-      {{"path", path}, {"detail", std::strerror(errno)}});
-  return false;
-}
-
 // Phone numbers as text, numbered first in the order met and then by their sorted order, so a
 // key is the rank of the number's text and output sorted by key is sorted by text.
 class PhoneDictionary {
@@ -261,7 +220,7 @@ struct Input {
 
 bool ReadCells(const std::string& path, const std::string& locale, std::FILE* errors,
                std::int64_t max_reported, Input& input) {
-  std::optional<OpenCsv> open = Open(path, {"cell_id", "lat", "lon"}, locale, errors);
+  std::optional<CsvInput> open = OpenCsvInput(path, {"cell_id", "lat", "lon"}, locale, errors);
   if (!open) return false;
   CsvReader& csv = *open->reader;
   const std::vector<std::size_t>& column = open->columns;
@@ -291,7 +250,7 @@ bool ReadCells(const std::string& path, const std::string& locale, std::FILE* er
 
 bool ReadRecords(const std::string& path, const std::string& locale, std::FILE* errors,
                  std::int64_t max_reported, Input& input) {
-  std::optional<OpenCsv> open = Open(path, {"phone", "cell_id", "time"}, locale, errors);
+  std::optional<CsvInput> open = OpenCsvInput(path, {"phone", "cell_id", "time"}, locale, errors);
   if (!open) return false;
   std::unordered_map<std::string, std::uint32_t> tower_of;
   for (std::size_t idx = 0; idx < input.towers.size(); ++idx) {
@@ -325,7 +284,7 @@ bool ReadRecords(const std::string& path, const std::string& locale, std::FILE* 
 
 bool ReadCases(const std::string& path, const std::string& locale, std::FILE* errors,
                std::int64_t max_reported, Input& input) {
-  std::optional<OpenCsv> open = Open(path, {"phone", "confirmed_at"}, locale, errors);
+  std::optional<CsvInput> open = OpenCsvInput(path, {"phone", "confirmed_at"}, locale, errors);
   if (!open) return false;
   CsvReader& csv = *open->reader;
   const std::vector<std::size_t>& column = open->columns;
@@ -469,8 +428,14 @@ bool WriteAll(const std::string& text, std::FILE* output) {
          std::fflush(output) == 0;
 }
 
+// Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + std::to_string(...).
 std::string CellText(const GridCell& cell) {
-  return "(" + std::to_string(cell.gx) + ", " + std::to_string(cell.gy) + ")";
+  std::string text = "(";
+  text += std::to_string(cell.gx);
+  text += ", ";
+  text += std::to_string(cell.gy);
+  text += ")";
+  return text;
 }
 
 }  // namespace
@@ -510,7 +475,8 @@ int RunCompanions(const CompanionsCommandOptions& options, std::FILE* output, st
   if (options.out_path.empty()) {
     written = WriteAll(text, output);
   } else {
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(options.out_path.c_str(), "wb"));
+    std::unique_ptr<std::FILE, CsvInput::FileCloser> file(
+        std::fopen(options.out_path.c_str(), "wb"));
     written = file && WriteAll(text, file.get());
     written = (file && std::fclose(file.release()) == 0) && written;
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/csv_input.h"
 #include "core/csv.h"
 #include "core/geo.h"
 #include "core/i18n.h"
@@ -22,10 +23,6 @@ namespace {
 
 using matching::Need;
 using matching::Offer;
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 // One input file's rows as the engine takes them, with the text ids (index = row order) and
 // what was wrong with the rows left out.
@@ -100,43 +97,6 @@ class RowReader {
   std::FILE* errors_;
 };
 
-// Opens `path` and checks its header; on failure says why on `errors` and returns nullopt.
-struct OpenCsv {
-  std::unique_ptr<std::FILE, FileCloser> file;
-  std::unique_ptr<CsvReader> reader;
-  std::vector<std::size_t> columns;
-};
-
-std::optional<OpenCsv> Open(const std::string& path, const std::vector<const char*>& columns,
-                            const std::string& locale, std::FILE* errors) {
-  OpenCsv open;
-  open.file.reset(std::fopen(path.c_str(), "rb"));
-  if (!open.file) {
-    std::fprintf(errors, "%s\n",
-                 Catalogue::Builtin()
-                     .Render(locale, "match.error.unreadable",
-                             {{"path", path}, {"detail", std::strerror(errno)}})
-                     .c_str());
-    return std::nullopt;
-  }
-  open.reader = std::make_unique<CsvReader>(open.file.get());
-  const bool has_header = open.reader->ReadHeader();
-  for (const char* column : columns) {
-    const std::optional<std::size_t> index =
-        has_header ? open.reader->Column(column) : std::nullopt;
-    if (!index) {
-      std::fprintf(
-          errors, "%s\n",
-          Catalogue::Builtin()
-              .Render(locale, "match.error.missing_header", {{"path", path}, {"column", column}})
-              .c_str());
-      return std::nullopt;
-    }
-    open.columns.push_back(*index);
-  }
-  return open;
-}
-
 // Keeps a row's text id unless it was seen before (then reports it and returns false).
 bool AddName(std::string_view id, std::int64_t line, std::vector<std::string>& names,
              std::unordered_map<std::string, std::int64_t>& first_line, RowReader& row) {
@@ -170,22 +130,15 @@ void Renumber(Rows<Item>& rows) {
 template <typename Item>
 std::optional<Rows<Item>> Finished(const CsvReader& csv, Rows<Item> rows, const std::string& path,
                                    const std::string& locale, std::FILE* errors) {
-  if (csv.read_error()) {
-    std::fprintf(errors, "%s\n",
-                 Catalogue::Builtin()
-                     .Render(locale, "match.error.unreadable",
-                             {{"path", path}, {"detail", std::strerror(errno)}})
-                     .c_str());
-    return std::nullopt;
-  }
+  if (!ReadToEnd(csv, path, locale, errors)) return std::nullopt;
   Renumber(rows);
   return rows;
 }
 
 std::optional<Rows<Need>> ReadNeeds(const std::string& path, const std::string& locale,
                                     std::FILE* errors) {
-  std::optional<OpenCsv> open =
-      Open(path, {"need_id", "kind", "quantity", "priority", "lat", "lon"}, locale, errors);
+  std::optional<CsvInput> open =
+      OpenCsvInput(path, {"need_id", "kind", "quantity", "priority", "lat", "lon"}, locale, errors);
   if (!open) return std::nullopt;
   Rows<Need> rows;
   std::unordered_map<std::string, std::int64_t> first_line;
@@ -218,8 +171,8 @@ std::optional<Rows<Need>> ReadNeeds(const std::string& path, const std::string& 
 
 std::optional<Rows<Offer>> ReadOffers(const std::string& path, const std::string& locale,
                                       std::FILE* errors) {
-  std::optional<OpenCsv> open =
-      Open(path, {"offer_id", "kind", "quantity", "lat", "lon"}, locale, errors);
+  std::optional<CsvInput> open =
+      OpenCsvInput(path, {"offer_id", "kind", "quantity", "lat", "lon"}, locale, errors);
   if (!open) return std::nullopt;
   Rows<Offer> rows;
   std::unordered_map<std::string, std::int64_t> first_line;
