@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/companions_command.h"
+#include "cli/gen_mobility_command.h"
 #include "cli/match_command.h"
 #include "cli/triage_command.h"
 #include "core/config.h"
@@ -220,6 +221,28 @@ int Main(int argc, char** argv) {
   companions_explain->add_option("--companion", companions_options.companion_phone,
                                  Help("cli.help.companions_companion"));
 
+  GenMobilityCommandOptions mobility_options;
+  CLI::App* gen_mobility = app.add_subcommand("gen-mobility", Help("cli.help.gen_mobility"));
+  gen_mobility->footer(Help("cli.help.gen_mobility_footer"));
+  gen_mobility->add_option("--out", mobility_options.out_dir, Help("cli.help.gen_mobility_out"));
+  gen_mobility
+      ->add_option("--phones", mobility_options.phones, Help("cli.help.gen_mobility_phones"))
+      ->capture_default_str();
+  gen_mobility->add_option("--days", mobility_options.days, Help("cli.help.gen_mobility_days"))
+      ->capture_default_str();
+  gen_mobility->add_option("--cases", mobility_options.cases, Help("cli.help.gen_mobility_cases"))
+      ->capture_default_str();
+  gen_mobility->add_option("--seed", mobility_options.seed, Help("cli.help.gen_mobility_seed"))
+      ->capture_default_str();
+  gen_mobility->add_option("--start", mobility_options.start, Help("cli.help.gen_mobility_start"));
+  gen_mobility
+      ->add_option("--towers", mobility_options.towers, Help("cli.help.gen_mobility_towers"))
+      ->capture_default_str();
+  gen_mobility
+      ->add_option("--threads", mobility_options.threads, Help("cli.help.gen_mobility_threads"))
+      ->capture_default_str();
+  gen_mobility->add_flag("--force", mobility_options.force, Help("cli.help.gen_mobility_force"));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -246,6 +269,7 @@ int Main(int argc, char** argv) {
   if (user_add->parsed()) return RunUserAdd(store, username, display_name, role, locale);
   if (triage->parsed()) return RunTriage(triage_options);
   if (match->parsed()) return RunMatch(match_options);
+  if (gen_mobility->parsed()) return RunGenMobility(mobility_options);
   if (companions->parsed()) {
     const bool explain = companions_explain->parsed();
     if (const std::optional<std::string> flag =
