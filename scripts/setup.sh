@@ -10,7 +10,7 @@ packages=(
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   nlohmann-json3-dev libcli11-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  liblemon-dev libjs-leaflet
+  liblemon-dev libjs-leaflet libopenmpi-dev openmpi-bin
   chromium
 )
 # Node.js and npm drive the browser test; a machine that already has them keeps its own.

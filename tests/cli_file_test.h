@@ -47,10 +47,11 @@ class CliFileTest : public ::testing::Test {
     return path;
   }
 
-  // Runs `lifeline SUBCOMMAND ARGS` in the test directory with English messages.
-  CommandResult Run(const std::string& args) {
+  // Runs `lifeline SUBCOMMAND ARGS` in the test directory with English messages, under
+  // `launcher` if one is given (e.g. "mpirun -np 2").
+  CommandResult Run(const std::string& args, const std::string& launcher = "") {
     const std::string errors_path = dir_ + "/stderr";
-    const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " +
+    const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " + launcher + " " +
                                 std::string(LIFELINE_BINARY) + " " + subcommand_ + " " + args +
                                 " 2>" + errors_path;
     CommandResult result;

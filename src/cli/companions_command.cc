@@ -1,11 +1,16 @@
 #include "cli/companions_command.h"
 
+#include <fcntl.h>
+#include <malloc.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,25 +19,40 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cli/cluster.h"
 #include "cli/commands.h"
+#include "cli/companions_output.h"
 #include "cli/csv_input.h"
+#include "core/crypto.h"
 #include "core/csv.h"
 #include "core/geo.h"
 #include "core/i18n.h"
 #include "core/time.h"
+#include "engines/companions/record_ingest.h"
+#include "engines/companions/run_store.h"
 
 namespace lifeline {
 namespace {
 
+using companions::BadKind;
+using companions::BadRow;
+using companions::BadRows;
 using companions::Case;
 using companions::CompanionEngine;
 using companions::CompanionPair;
 using companions::CompanionRule;
 using companions::Explanation;
-using companions::Record;
+using companions::PhoneKeyer;
+using companions::PhoneNames;
+using companions::RunStore;
+using companions::RunTable;
 using companions::Tower;
 
 using Clock = std::chrono::steady_clock;
+
+// The purpose the pseudonym key is derived for (crypto.h ShortHashKey): changing it changes every
+// pseudonym, so it is fixed.
+constexpr std::string_view kPseudonymPurpose = "companions phone pseudonym";
 
 std::string Fixed(double value, int decimals) {
   char text[64];
@@ -44,78 +64,64 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Prints one catalogue message as a line on `out`.
+// Prints one catalogue message as a line on `out`; nothing when `out` is null (MPI ranks other
+// than 0 keep quiet).
 void Say(std::FILE* out, const std::string& locale, std::string_view id,
          const MessageArgs& args = {}) {
+  if (out == nullptr) return;
   std::fprintf(out, "%s\n", Catalogue::Builtin().Render(locale, id, args).c_str());
-}
-
-std::string_view Trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(' ');
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(' ') - first + 1);
-}
-
-// Unix seconds, or ISO-8601 with "Z" or an offset (fractions of a second are dropped, towards
-// the past); nullopt for anything else or a time beyond ±kMaxAbsSeconds.
-std::optional<std::int64_t> ParseTime(std::string_view text) {
-  text = Trim(text);
-  if (text.empty()) return std::nullopt;
-  std::optional<std::int64_t> seconds = ParseCsvInt(text);
-  if (!seconds) {
-    const Result<UnixMillis> millis = ParseIso8601(text);
-    if (!millis.ok()) return std::nullopt;
-    seconds = *millis / kMillisPerSecond - (*millis % kMillisPerSecond < 0 ? 1 : 0);
-  }
-  if (*seconds > companions::kMaxAbsSeconds || *seconds < -companions::kMaxAbsSeconds) {
-    return std::nullopt;
-  }
-  return seconds;
 }
 
 std::string IsoOf(std::int64_t seconds) { return FormatIso8601(seconds * kMillisPerSecond); }
 
-// The kinds of bad rows, each reported one by one up to a limit, then counted.
-enum BadKind : std::size_t {
-  kMalformed,     // broken quoting, a missing or empty column
-  kBadNumber,     // a coordinate that is not a number or off the globe
-  kUnknownTower,  // a record naming no tower of cells.csv
-  kBadTime,       // neither Unix seconds nor ISO-8601 with a zone
-  kDuplicate,     // a tower or a case listed twice
-  kBadKindCount,
-};
-
-constexpr std::array<const char*, kBadKindCount> kBadKindIds = {
+constexpr std::array<const char*, companions::kBadKindCount> kBadKindIds = {
     "companions.kind.malformed", "companions.kind.bad_number", "companions.kind.unknown_tower",
     "companions.kind.bad_time", "companions.kind.duplicate"};
 
-// Reads the columns of the current row of one file and reports what is wrong with it.
+// Prints the bad rows of one file ("path:line: reason; skipped", then "N more rows with …").
+void ReportBadRows(const std::string& path, const BadRows& bad, std::int64_t max_reported,
+                   const std::string& locale, std::FILE* errors) {
+  const Catalogue& catalogue = Catalogue::Builtin();
+  for (const BadRow& row : bad.shown) {
+    Say(errors, locale, "companions.row.bad",
+        {{"path", path},
+         {"line", std::to_string(row.line)},
+         {"reason", catalogue.Render(locale, row.reason_id, row.args)}});
+  }
+  for (std::size_t kind = 0; kind < companions::kBadKindCount; ++kind) {
+    if (bad.counts[kind] > max_reported) {
+      Say(errors, locale, "companions.row.more",
+          {{"path", path},
+           {"count", std::to_string(bad.counts[kind] - max_reported)},
+           {"kind", catalogue.Render(locale, kBadKindIds[kind])}});
+    }
+  }
+}
+
+// Reads the columns of the current row of a small file (cells, cases) and records what is wrong.
 class RowChecker {
  public:
-  RowChecker(const CsvReader& csv, const std::string& path, const std::string& locale,
-             std::FILE* errors, std::int64_t max_reported)
-      : csv_(csv), path_(path), locale_(locale), errors_(errors), max_reported_(max_reported) {}
+  RowChecker(const CsvReader& csv, std::int64_t max_reported)
+      : csv_(csv), max_reported_(max_reported) {}
 
-  // Reports a bad row of `kind`; returns false so callers can `return Bad(...)`.
-  bool Bad(BadKind kind, std::string_view reason_id, const MessageArgs& args = {}) {
-    if (counts_[kind]++ < max_reported_) {
-      const Catalogue& catalogue = Catalogue::Builtin();
-      Say(errors_, locale_, "companions.row.bad",
-          {{"path", path_},
-           {"line", std::to_string(csv_.line())},
-           {"reason", catalogue.Render(locale_, reason_id, args)}});
+  // Records a bad row of `kind`; returns false so callers can `return Bad(...)`.
+  bool Bad(BadKind kind, const char* reason_id, MessageArgs args = {}) {
+    if (bad_.counts[kind]++ < max_reported_) {
+      bad_.shown.push_back({csv_.line(), kind, reason_id, std::move(args)});
     }
     return false;
   }
 
-  bool Wellformed() { return !csv_.malformed() || Bad(kMalformed, "companions.row.malformed"); }
+  bool Wellformed() {
+    return !csv_.malformed() || Bad(companions::kMalformed, "companions.row.malformed");
+  }
 
   bool Text(std::size_t column, const char* name, std::string_view& out) {
     if (column >= csv_.size()) {
-      return Bad(kMalformed, "companions.row.missing_column", {{"column", name}});
+      return Bad(companions::kMalformed, "companions.row.missing_column", {{"column", name}});
     }
-    out = Trim(csv_.field(column));
-    if (out.empty()) return Bad(kMalformed, "companions.row.empty", {{"column", name}});
+    out = companions::TrimSpaces(csv_.field(column));
+    if (out.empty()) return Bad(companions::kMalformed, "companions.row.empty", {{"column", name}});
     return true;
   }
 
@@ -124,7 +130,7 @@ class RowChecker {
     if (!Text(column, name, text)) return false;
     const std::optional<double> value = ParseCsvDouble(text);
     if (!value) {
-      return Bad(kBadNumber, "companions.row.not_number",
+      return Bad(companions::kBadNumber, "companions.row.not_number",
                  {{"column", name}, {"value", std::string(text)}});
     }
     out = *value;
@@ -134,98 +140,42 @@ class RowChecker {
   bool Time(std::size_t column, const char* name, std::int64_t& out) {
     std::string_view text;
     if (!Text(column, name, text)) return false;
-    const std::optional<std::int64_t> value = ParseTime(text);
+    const std::optional<std::int64_t> value = companions::ParseRecordTime(text);
     if (!value) {
-      return Bad(kBadTime, "companions.row.bad_time",
+      return Bad(companions::kBadTime, "companions.row.bad_time",
                  {{"column", name}, {"value", std::string(text)}});
     }
     out = *value;
     return true;
   }
 
-  // After the last row: how many rows of each kind were not shown; returns the bad rows' total.
-  std::int64_t Finish() {
-    std::int64_t total = 0;
-    for (std::size_t kind = 0; kind < kBadKindCount; ++kind) {
-      total += counts_[kind];
-      if (counts_[kind] > max_reported_) {
-        Say(errors_, locale_, "companions.row.more",
-            {{"path", path_},
-             {"count", std::to_string(counts_[kind] - max_reported_)},
-             {"kind", Catalogue::Builtin().Render(locale_, kBadKindIds[kind])}});
-      }
-    }
-    return total;
-  }
+  const BadRows& bad() const { return bad_; }
 
  private:
   const CsvReader& csv_;
-  const std::string& path_;
-  const std::string& locale_;
-  std::FILE* errors_;
   std::int64_t max_reported_;
-  std::array<std::int64_t, kBadKindCount> counts_{};
+  BadRows bad_;
 };
 
-// Phone numbers as text, numbered first in the order met and then by their sorted order, so a
-// key is the rank of the number's text and output sorted by key is sorted by text.
-class PhoneDictionary {
- public:
-  std::uint32_t Intern(std::string_view phone) {
-    const auto [it, inserted] =
-        ids_.try_emplace(std::string(phone), static_cast<std::uint32_t>(names_.size()));
-    if (inserted) names_.emplace_back(phone);
-    return it->second;
-  }
-  // Sorts the names; returns the new key of every id handed out.
-  std::vector<std::uint64_t> Sort() {
-    std::vector<std::uint32_t> order(names_.size());
-    for (std::uint32_t id = 0; id < order.size(); ++id) order[id] = id;
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return names_[a] < names_[b]; });
-    std::vector<std::uint64_t> key_of(names_.size());
-    std::vector<std::string> sorted(names_.size());
-    for (std::size_t rank = 0; rank < order.size(); ++rank) {
-      key_of[order[rank]] = rank;
-      sorted[rank] = std::move(names_[order[rank]]);
-    }
-    names_ = std::move(sorted);
-    ids_.clear();
-    return key_of;
-  }
-  // After Sort(): the text of a key, and the key of a text.
-  const std::string& Name(std::uint64_t key) const { return names_[key]; }
-  std::optional<std::uint64_t> Find(std::string_view phone) const {
-    const auto it = std::lower_bound(names_.begin(), names_.end(), phone);
-    if (it == names_.end() || *it != phone) return std::nullopt;
-    return static_cast<std::uint64_t>(it - names_.begin());
-  }
-  std::size_t size() const { return names_.size(); }
-
- private:
-  std::unordered_map<std::string, std::uint32_t> ids_;
-  std::vector<std::string> names_;
+// Where a command reports: rank 0's streams; other ranks print nothing.
+struct Reporter {
+  std::string locale;
+  std::FILE* errors = nullptr;
+  std::int64_t max_reported = 10;
 };
 
-// Everything the three files hold, ready for the engine.
-struct Input {
-  std::vector<Tower> towers;
-  std::vector<Record> records;
-  std::vector<Case> cases;
-  std::vector<std::int64_t> case_lines;  // per case: its line in cases.csv
-  PhoneDictionary phones;
-  std::int64_t records_read = 0;
-  std::int64_t bad_rows = 0;
-};
-
-bool ReadCells(const std::string& path, const std::string& locale, std::FILE* errors,
-               std::int64_t max_reported, Input& input) {
-  std::optional<CsvInput> open = OpenCsvInput(path, {"cell_id", "lat", "lon"}, locale, errors);
-  if (!open) return false;
+// The towers of cells.csv, sorted by cell_id (the engine's order); nullopt if the file cannot be
+// read or lacks a column (said). Bad rows go to `bad_rows`.
+std::optional<std::vector<Tower>> ReadCells(const std::string& path, const Reporter& say,
+                                            std::int64_t& bad_rows) {
+  std::optional<CsvInput> open =
+      OpenCsvInput(path, {"cell_id", "lat", "lon"}, say.locale, say.errors);
+  if (!open) return std::nullopt;
   CsvReader& csv = *open->reader;
   const std::vector<std::size_t>& column = open->columns;
-  RowChecker row(csv, path, locale, errors, max_reported);
+  RowChecker row(csv, say.max_reported);
   std::unordered_map<std::string, std::int64_t> first_line;
+  std::vector<Tower> towers;
   while (csv.Next()) {
     std::string_view id;
     Tower tower;
@@ -233,63 +183,43 @@ bool ReadCells(const std::string& path, const std::string& locale, std::FILE* er
                     row.Number(column[1], "lat", tower.lat) &&
                     row.Number(column[2], "lon", tower.lon) &&
                     (IsValidLatLon({tower.lat, tower.lon}) ||
-                     row.Bad(kBadNumber, "companions.row.bad_coordinates"));
+                     row.Bad(companions::kBadNumber, "companions.row.bad_coordinates"));
     if (!ok) continue;
     const auto [it, inserted] = first_line.try_emplace(std::string(id), csv.line());
     if (!inserted) {
-      row.Bad(kDuplicate, "companions.row.duplicate_tower",
+      row.Bad(companions::kDuplicate, "companions.row.duplicate_tower",
               {{"id", std::string(id)}, {"first_line", std::to_string(it->second)}});
       continue;
     }
     tower.cell_id = std::string(id);
-    input.towers.push_back(std::move(tower));
+    towers.push_back(std::move(tower));
   }
-  input.bad_rows += row.Finish();
-  return ReadToEnd(csv, path, locale, errors);
+  ReportBadRows(path, row.bad(), say.max_reported, say.locale, say.errors);
+  bad_rows += row.bad().total();
+  if (!ReadToEnd(csv, path, say.locale, say.errors)) return std::nullopt;
+  std::sort(towers.begin(), towers.end(),
+            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  return towers;
 }
 
-bool ReadRecords(const std::string& path, const std::string& locale, std::FILE* errors,
-                 std::int64_t max_reported, Input& input) {
-  std::optional<CsvInput> open = OpenCsvInput(path, {"phone", "cell_id", "time"}, locale, errors);
-  if (!open) return false;
-  std::unordered_map<std::string, std::uint32_t> tower_of;
-  for (std::size_t idx = 0; idx < input.towers.size(); ++idx) {
-    tower_of.emplace(input.towers[idx].cell_id, static_cast<std::uint32_t>(idx));
-  }
-  CsvReader& csv = *open->reader;
-  const std::vector<std::size_t>& column = open->columns;
-  RowChecker row(csv, path, locale, errors, max_reported);
-  std::string cell_id;
-  while (csv.Next()) {
-    ++input.records_read;
-    std::string_view phone, cell;
-    Record record;
-    if (!row.Wellformed() || !row.Text(column[0], "phone", phone) ||
-        !row.Text(column[1], "cell_id", cell) || !row.Time(column[2], "time", record.time)) {
-      continue;
-    }
-    cell_id.assign(cell);
-    const auto tower = tower_of.find(cell_id);
-    if (tower == tower_of.end()) {
-      row.Bad(kUnknownTower, "companions.row.unknown_tower", {{"id", cell_id}});
-      continue;
-    }
-    record.tower = tower->second;
-    record.phone = input.phones.Intern(phone);
-    input.records.push_back(record);
-  }
-  input.bad_rows += row.Finish();
-  return ReadToEnd(csv, path, locale, errors);
-}
+// The confirmed cases, keyed, with the text of each case's number (known, so shown in clear even
+// when pseudonymised) and its line.
+struct Cases {
+  std::vector<Case> cases;
+  std::vector<std::int64_t> lines;
+  PhoneNames texts;
+};
 
-bool ReadCases(const std::string& path, const std::string& locale, std::FILE* errors,
-               std::int64_t max_reported, Input& input) {
-  std::optional<CsvInput> open = OpenCsvInput(path, {"phone", "confirmed_at"}, locale, errors);
-  if (!open) return false;
+std::optional<Cases> ReadCases(const std::string& path, const PhoneKeyer& keyer,
+                               const Reporter& say, std::int64_t& bad_rows) {
+  std::optional<CsvInput> open =
+      OpenCsvInput(path, {"phone", "confirmed_at"}, say.locale, say.errors);
+  if (!open) return std::nullopt;
   CsvReader& csv = *open->reader;
   const std::vector<std::size_t>& column = open->columns;
-  RowChecker row(csv, path, locale, errors, max_reported);
+  RowChecker row(csv, say.max_reported);
   std::unordered_map<std::uint64_t, std::int64_t> first_line;
+  Cases cases;
   while (csv.Next()) {
     std::string_view phone;
     Case confirmed;
@@ -297,57 +227,328 @@ bool ReadCases(const std::string& path, const std::string& locale, std::FILE* er
         !row.Time(column[1], "confirmed_at", confirmed.confirmed_at)) {
       continue;
     }
-    confirmed.phone = input.phones.Intern(phone);
+    confirmed.phone = keyer.Key(phone);
     const auto [it, inserted] = first_line.try_emplace(confirmed.phone, csv.line());
     if (!inserted) {
-      row.Bad(kDuplicate, "companions.row.duplicate_case",
+      row.Bad(companions::kDuplicate, "companions.row.duplicate_case",
               {{"phone", std::string(phone)}, {"first_line", std::to_string(it->second)}});
       continue;
     }
-    input.cases.push_back(confirmed);
-    input.case_lines.push_back(csv.line());
+    cases.cases.push_back(confirmed);
+    cases.lines.push_back(csv.line());
+    cases.texts.emplace(confirmed.phone, std::string(phone));
   }
-  input.bad_rows += row.Finish();
-  return ReadToEnd(csv, path, locale, errors);
+  ReportBadRows(path, row.bad(), say.max_reported, say.locale, say.errors);
+  bad_rows += row.bad().total();
+  if (!ReadToEnd(csv, path, say.locale, say.errors)) return std::nullopt;
+  return cases;
 }
 
-// Reads the three files, reporting bad rows, and turns phone numbers into keys. Nothing when a
-// file cannot be read or lacks a header column (the reason printed).
-std::optional<Input> ReadInput(const CompanionsCommandOptions& options, const std::string& locale,
-                               std::FILE* errors) {
-  Input input;
-  const Clock::time_point start = Clock::now();
-  if (!ReadCells(options.cells_path, locale, errors, options.max_reported, input)) {
-    return std::nullopt;
-  }
-  if (!ReadRecords(options.records_path, locale, errors, options.max_reported, input)) {
-    return std::nullopt;
-  }
-  const std::size_t phones_with_records = input.phones.size();
-  if (!ReadCases(options.cases_path, locale, errors, options.max_reported, input)) {
-    return std::nullopt;
-  }
-  const std::vector<std::uint64_t> key_of = input.phones.Sort();
-  for (Record& record : input.records) record.phone = key_of[record.phone];
-  for (std::size_t idx = 0; idx < input.cases.size(); ++idx) {
-    Case& confirmed = input.cases[idx];
-    // Ids handed out only while reading cases belong to phones without records.
-    if (confirmed.phone >= phones_with_records) {
-      Say(errors, locale, "companions.note.case_without_records",
-          {{"phone", input.phones.Name(key_of[confirmed.phone])},
-           {"path", options.cases_path},
-           {"line", std::to_string(input.case_lines[idx])}});
+// records.csv through pread, so threads (and ranks) read their chunks independently.
+class FileSource : public companions::ByteSource {
+ public:
+  explicit FileSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  ~FileSource() override { ::close(fd_); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  std::uint64_t size() const override { return size_; }
+  bool ReadAt(std::uint64_t offset, std::size_t length, char* out) const override {
+    while (length > 0) {
+      const ssize_t got = ::pread(fd_, out, length, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return false;
+      out += got;
+      offset += static_cast<std::uint64_t>(got);
+      length -= static_cast<std::size_t>(got);
     }
-    confirmed.phone = key_of[confirmed.phone];
+    return true;
   }
-  Say(errors, locale, "companions.progress.read",
-      {{"towers", std::to_string(input.towers.size())},
-       {"records", std::to_string(input.records.size())},
-       {"read", std::to_string(input.records_read)},
-       {"cases", std::to_string(input.cases.size())},
-       {"bad", std::to_string(input.bad_rows)},
-       {"seconds", Fixed(SecondsSince(start), 3)}});
-  return input;
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+};
+
+// records.csv open, its header checked: the columns, where data starts, and the bytes.
+struct RecordsFile {
+  std::unique_ptr<FileSource> source;
+  std::uint64_t data_start = 0;
+  companions::RecordColumns columns;
+};
+
+std::optional<RecordsFile> OpenRecords(const std::string& path, const Reporter& say) {
+  // The header by name, as for every CSV input (errors said the same way).
+  std::optional<CsvInput> header =
+      OpenCsvInput(path, {"phone", "cell_id", "time"}, say.locale, say.errors);
+  if (!header) return std::nullopt;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const off_t size = fd < 0 ? -1 : ::lseek(fd, 0, SEEK_END);
+  if (size < 0) {
+    Say(say.errors, say.locale, "cli.csv.unreadable",
+        {{"path", path}, {"detail", std::strerror(errno)}});
+    if (fd >= 0) ::close(fd);
+    return std::nullopt;
+  }
+  RecordsFile file;
+  file.source = std::make_unique<FileSource>(fd, static_cast<std::uint64_t>(size));
+  file.columns = {header->columns[0], header->columns[1], header->columns[2]};
+  // Data starts after the header's line end.
+  char block[4096];
+  std::uint64_t at = 0;
+  file.data_start = file.source->size();
+  while (at < file.source->size()) {
+    const std::size_t length =
+        static_cast<std::size_t>(std::min<std::uint64_t>(sizeof block, file.source->size() - at));
+    if (!file.source->ReadAt(at, length, block)) break;
+    if (const void* newline = std::memchr(block, '\n', length)) {
+      file.data_start =
+          at + static_cast<std::uint64_t>(static_cast<const char*>(newline) - block) + 1;
+      break;
+    }
+    at += length;
+  }
+  return file;
+}
+
+// What one process holds of the records: runs of the phones it owns (all of them, in a single
+// process), texts of hashed plain numbers, and counts for the summary.
+struct LocalRecords {
+  std::vector<Tower> towers;  // all towers, sorted by cell_id
+  RunTable runs;
+  PhoneNames names;
+  std::int64_t rows_read = 0;
+  std::int64_t bad_rows = 0;
+  std::string key_fingerprint;  // of a pseudonymised store
+};
+
+// The keyer the flags ask for; nullopt (said) when --pseudonymise has no key file.
+std::optional<PhoneKeyer> MakeKeyer(const CompanionsCommandOptions& options, const Reporter& say) {
+  if (!options.pseudonymise) return PhoneKeyer();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(options.key_file, error)) {
+    Say(say.errors, say.locale, "companions.error.key_file", {{"path", options.key_file}});
+    return std::nullopt;
+  }
+  const Result<std::string> key = LoadOrCreateKeyFile(options.key_file);
+  if (!key.ok() || key->empty()) {
+    Say(say.errors, say.locale, "companions.error.key_file", {{"path", options.key_file}});
+    return std::nullopt;
+  }
+  return PhoneKeyer(ShortHashKey(*key, kPseudonymPurpose));
+}
+
+std::string KeyFingerprint(const CompanionsCommandOptions& options) {
+  if (!options.pseudonymise) return {};
+  const Result<std::string> key = LoadOrCreateKeyFile(options.key_file);
+  return key.ok() ? ShortHashKey(*key, kPseudonymPurpose).Fingerprint() : std::string();
+}
+
+// Prints "Reading records.csv: 30 %" as each tenth of the file is parsed.
+class ProgressPrinter {
+ public:
+  ProgressPrinter(const Reporter& say, std::string path) : say_(say), path_(std::move(path)) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    if (total == 0) return;
+    const auto tenth = static_cast<int>(done * 10 / total);
+    if (tenth <= printed_ || tenth >= 10) return;
+    printed_ = tenth;
+    Say(say_.errors, say_.locale, "companions.progress.records",
+        {{"path", path_},
+         {"percent", std::to_string(tenth * 10)},
+         {"megabytes", std::to_string(done >> 20)},
+         {"seconds", Fixed(SecondsSince(start_), 1)}});
+  }
+
+ private:
+  const Reporter& say_;
+  std::string path_;
+  int printed_ = 0;
+  Clock::time_point start_ = Clock::now();
+};
+
+std::string EncodeBadRows(const BadRows& bad) {
+  std::string bytes;
+  for (const std::int64_t count : bad.counts) AppendPod(bytes, count);
+  AppendPod(bytes, static_cast<std::uint64_t>(bad.shown.size()));
+  for (const BadRow& row : bad.shown) {
+    AppendPod(bytes, row.line);
+    AppendPod(bytes, static_cast<std::uint64_t>(row.kind));
+    AppendText(bytes, row.reason_id);
+    AppendPod(bytes, static_cast<std::uint64_t>(row.args.size()));
+    for (const auto& [name, value] : row.args) {
+      AppendText(bytes, name);
+      AppendText(bytes, value);
+    }
+  }
+  return bytes;
+}
+
+BadRows DecodeBadRows(const std::string& bytes) {
+  PodReader in(bytes);
+  BadRows bad;
+  for (std::int64_t& count : bad.counts) count = in.Pod<std::int64_t>();
+  const auto rows = in.Pod<std::uint64_t>();
+  for (std::uint64_t idx = 0; idx < rows; ++idx) {
+    BadRow row;
+    row.line = in.Pod<std::int64_t>();
+    row.kind = static_cast<BadKind>(in.Pod<std::uint64_t>());
+    row.reason_id = in.Text();
+    const auto args = in.Pod<std::uint64_t>();
+    for (std::uint64_t arg = 0; arg < args; ++arg) {
+      std::string name = in.Text();
+      row.args.emplace_back(std::move(name), in.Text());
+    }
+    bad.shown.push_back(std::move(row));
+  }
+  return bad;
+}
+
+// Ingests this rank's share of records.csv and hands every phone's records to the rank that owns
+// it (partition p belongs to rank p mod ranks); rank 0 prints the bad rows of the whole file in
+// line order. Returns the exit code so far (0, or why it stopped).
+int IngestCsvRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer, int threads,
+                     Cluster& cluster, const Reporter& say, LocalRecords& local) {
+  const Clock::time_point start = Clock::now();
+  std::optional<RecordsFile> file = OpenRecords(options.records_path, say);
+  if (cluster.Max(file ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+  const std::uint64_t data = file->source->size() - file->data_start;
+  const auto share = [&](int rank) {
+    return file->data_start +
+           data * static_cast<std::uint64_t>(rank) / static_cast<std::uint64_t>(cluster.size());
+  };
+  companions::TowerLookup lookup(local.towers);
+  ProgressPrinter progress(say, options.records_path);
+  companions::IngestOptions ingest_options;
+  ingest_options.threads = threads;
+  ingest_options.max_shown = say.max_reported;
+  if (say.errors != nullptr) ingest_options.progress = std::ref(progress);
+  Result<companions::RecordsIngest> ingest = companions::IngestRecords(
+      *file->source, file->data_start, share(cluster.rank()), share(cluster.rank() + 1),
+      file->columns, lookup, keyer, ingest_options);
+  if (cluster.Max(ingest.ok() ? 0 : 1) != 0) {
+    if (!ingest.ok()) {
+      Say(say.errors, say.locale, "companions.error.failed",
+          {{"message", Catalogue::Builtin().Render(say.locale, ingest.status().message_id(),
+                                                   ingest.status().args())}});
+    }
+    return kCompanionsExitFailed;
+  }
+  // Line numbers: the header's line, then the lines of the ranks before.
+  ingest->bad.ShiftLines(1 + cluster.ExclusiveSum(ingest->lines));
+  std::vector<std::string> bad_by_rank = cluster.GatherToRoot(EncodeBadRows(ingest->bad));
+  BadRows bad;
+  for (const std::string& bytes : bad_by_rank) bad.Append(DecodeBadRows(bytes), say.max_reported);
+  ReportBadRows(options.records_path, bad, say.max_reported, say.locale, say.errors);
+  local.bad_rows += bad.total();
+  std::int64_t rows = ingest->rows;
+  for (const std::string& bytes :
+       cluster.GatherToRoot(std::string(reinterpret_cast<const char*>(&rows), sizeof rows))) {
+    if (cluster.rank() == 0) local.rows_read += PodReader(bytes).Pod<std::int64_t>();
+  }
+  local.names = std::move(ingest->names);
+
+  companions::PartitionedRecords records = std::move(ingest->records);
+  if (cluster.size() > 1) {
+    // Each partition goes to its owner whole.
+    std::vector<std::string> outgoing(static_cast<std::size_t>(cluster.size()));
+    for (std::size_t partition = 0; partition < companions::kPhonePartitions; ++partition) {
+      std::string& out = outgoing[partition % outgoing.size()];
+      for (auto& block : records.bucket(partition)) {
+        out.append(reinterpret_cast<const char*>(block->records.data()),
+                   block->size * sizeof(companions::PackedRecord));
+        block.reset();
+      }
+    }
+    records = companions::PartitionedRecords();
+    for (const std::string& bytes : cluster.AllToAll(std::move(outgoing))) {
+      for (std::size_t at = 0; at + sizeof(companions::PackedRecord) <= bytes.size();
+           at += sizeof(companions::PackedRecord)) {
+        companions::PackedRecord record;
+        std::memcpy(&record, bytes.data() + at, sizeof record);
+        records.Add(record);
+      }
+    }
+  }
+  Say(say.errors, say.locale, "companions.progress.read",
+      {{"towers", std::to_string(local.towers.size())},
+       {"records", std::to_string(local.rows_read - bad.total())},
+       {"read", std::to_string(local.rows_read)},
+       {"bad", std::to_string(bad.total())},
+       {"seconds", Fixed(SecondsSince(start), 2)}});
+  const Clock::time_point sort_start = Clock::now();
+  local.runs = companions::BuildRuns(std::move(records), threads);
+  const std::int64_t runs = cluster.Sum(static_cast<std::int64_t>(local.runs.size()));
+  const std::int64_t phones = cluster.Sum(static_cast<std::int64_t>(local.runs.phone_count()));
+  Say(say.errors, say.locale, "companions.progress.runs",
+      {{"runs", std::to_string(runs)},
+       {"phones", std::to_string(phones)},
+       {"seconds", Fixed(SecondsSince(sort_start), 2)}});
+  return kCompanionsExitOk;
+}
+
+// Keeps only the phones of `runs` this rank owns.
+RunTable OwnPhones(RunTable runs, const Cluster& cluster) {
+  if (cluster.size() == 1) return runs;
+  RunTable own;
+  for (std::size_t phone = 0; phone < runs.phone_count(); ++phone) {
+    if (static_cast<int>(companions::PhonePartition(runs.phone_keys[phone]) %
+                         static_cast<std::size_t>(cluster.size())) != cluster.rank()) {
+      continue;
+    }
+    own.phone_keys.push_back(runs.phone_keys[phone]);
+    for (std::uint64_t run = runs.phone_first_run[phone]; run < runs.phone_first_run[phone + 1];
+         ++run) {
+      own.tower.push_back(runs.tower[run]);
+      own.first.push_back(runs.first[run]);
+      own.last.push_back(runs.last[run]);
+    }
+    own.phone_first_run.push_back(own.size());
+  }
+  return own;
+}
+
+// Loads the records: from the columnar store (--store) or from cells.csv and records.csv. Returns
+// the exit code so far.
+int LoadRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer, int threads,
+                Cluster& cluster, const Reporter& say, LocalRecords& local) {
+  if (options.store_path.empty()) {
+    std::optional<std::vector<Tower>> towers = ReadCells(options.cells_path, say, local.bad_rows);
+    if (cluster.Max(towers ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+    local.towers = std::move(*towers);
+    return IngestCsvRecords(options, keyer, threads, cluster, say, local);
+  }
+  const Clock::time_point start = Clock::now();
+  Result<RunStore> store = companions::ReadRunStore(options.store_path);
+  int code = kCompanionsExitOk;
+  if (!store.ok()) {
+    Say(say.errors, say.locale, store.status().message_id(), store.status().args());
+    code = kCompanionsExitUnreadable;
+  } else if (store->pseudonymised() != options.pseudonymise) {
+    Say(say.errors, say.locale,
+        store->pseudonymised() ? "companions.error.store_pseudonymised"
+                               : "companions.error.store_plain",
+        {{"path", options.store_path}});
+    code = kCompanionsExitUnreadable;
+  } else if (store->pseudonymised() && store->key_fingerprint != KeyFingerprint(options)) {
+    Say(say.errors, say.locale, "companions.error.store_other_key",
+        {{"path", options.store_path}, {"key_file", options.key_file}});
+    code = kCompanionsExitUnreadable;
+  }
+  if (cluster.Max(code) != 0) return kCompanionsExitUnreadable;
+  Say(say.errors, say.locale, "companions.progress.store_read",
+      {{"path", options.store_path},
+       {"towers", std::to_string(store->towers.size())},
+       {"phones", std::to_string(store->runs.phone_count())},
+       {"runs", std::to_string(store->runs.size())},
+       {"seconds", Fixed(SecondsSince(start), 2)}});
+  local.towers = std::move(store->towers);
+  local.runs = OwnPhones(std::move(store->runs), cluster);
+  local.names = std::move(store->names);
+  local.rows_read = cluster.rank() == 0 ? store->rows_read : 0;
+  local.bad_rows = cluster.rank() == 0 ? store->bad_rows : 0;
+  local.key_fingerprint = store->key_fingerprint;
+  (void)threads;
+  return kCompanionsExitOk;
 }
 
 // "LAT,LON" as a point on the globe.
@@ -360,72 +561,132 @@ std::optional<LatLon> ParseOrigin(std::string_view text) {
   return LatLon{*lat, *lon};
 }
 
-void ReportFailure(const Status& status, const std::string& locale, std::FILE* errors) {
-  Say(errors, locale, "companions.error.failed",
-      {{"message", Catalogue::Builtin().Render(locale, status.message_id(), status.args())}});
+void ReportFailure(const Status& status, const Reporter& say) {
+  Say(say.errors, say.locale, "companions.error.failed",
+      {{"message", Catalogue::Builtin().Render(say.locale, status.message_id(), status.args())}});
 }
 
-// Reads the input and builds the engine; on failure the exit code.
-struct Prepared {
-  Input input;
-  std::optional<CompanionEngine> engine;
-  int exit_code = kCompanionsExitOk;
-};
-
-Prepared Prepare(const CompanionsCommandOptions& options, const std::string& locale,
-                 std::FILE* errors) {
-  Prepared prepared;
-  CompanionRule rule;
-  rule.gap_s = options.gap_s;
-  if (!options.origin.empty()) {
-    rule.origin = ParseOrigin(options.origin);
-    if (!rule.origin) {
-      Say(errors, locale, "companions.error.origin", {{"value", options.origin}});
-      prepared.exit_code = kCompanionsExitUnreadable;
-      return prepared;
+// Builds this rank's engine. One process: from its runs. Several: each rank builds the stays of
+// the phones it owns, then sends every stay to the rank owning its grid cell (cell mod ranks), so
+// that each rank holds, for its cells, every phone's stays there: enough to decide every co-stay
+// and dwell in those cells.
+Result<CompanionEngine> BuildEngine(const CompanionRule& rule, LocalRecords& local, int threads,
+                                    Cluster& cluster) {
+  if (cluster.size() == 1) {
+    return CompanionEngine::FromRuns(local.towers, std::move(local.runs), rule, {}, threads);
+  }
+  ASSIGN_OR_RETURN(CompanionEngine::TowerGrid grid,
+                   CompanionEngine::GridCellsOf(local.towers, rule));
+  const companions::StayTable own =
+      companions::StaysFromRuns(local.runs, grid.tower_cell, rule.gap_s, threads);
+  local.runs = RunTable();
+  // Per destination: for each phone with stays there, its key, its count, then (cell, start, end).
+  const auto ranks = static_cast<std::size_t>(cluster.size());
+  std::vector<std::string> outgoing(ranks);
+  std::vector<std::vector<companions::StayId>> by_rank(ranks);
+  for (std::size_t phone = 0; phone < own.phone_count(); ++phone) {
+    for (auto& stays : by_rank) stays.clear();
+    for (companions::StayId stay = own.phone_first_stay[phone];
+         stay < own.phone_first_stay[phone + 1]; ++stay) {
+      by_rank[own.cell[stay] % ranks].push_back(stay);
+    }
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+      if (by_rank[rank].empty()) continue;
+      std::string& out = outgoing[rank];
+      AppendPod(out, own.phone_keys[phone]);
+      AppendPod(out, static_cast<std::uint64_t>(by_rank[rank].size()));
+      for (const companions::StayId stay : by_rank[rank]) {
+        AppendPod(out, own.cell[stay]);
+        AppendPod(out, own.start[stay]);
+        AppendPod(out, own.end[stay]);
+      }
     }
   }
-  std::optional<Input> input = ReadInput(options, locale, errors);
-  if (!input) {
-    prepared.exit_code = kCompanionsExitUnreadable;
-    return prepared;
+  companions::StayTable mine;
+  for (const std::string& bytes : cluster.AllToAll(std::move(outgoing))) {
+    PodReader in(bytes);
+    while (!in.done()) {
+      const auto key = in.Pod<std::uint64_t>();
+      const auto count = in.Pod<std::uint64_t>();
+      const auto phone = static_cast<companions::PhoneIdx>(mine.phone_keys.size());
+      mine.phone_keys.push_back(key);
+      for (std::uint64_t idx = 0; idx < count; ++idx) {
+        mine.owner.push_back(phone);
+        mine.cell.push_back(in.Pod<companions::CellIdx>());
+        mine.start.push_back(in.Pod<std::int64_t>());
+        mine.end.push_back(in.Pod<std::int64_t>());
+      }
+      mine.phone_first_stay.push_back(static_cast<companions::StayId>(mine.start.size()));
+    }
   }
-  prepared.input = std::move(*input);
-  const Clock::time_point start = Clock::now();
-  Result<CompanionEngine> engine =
-      CompanionEngine::Build(prepared.input.towers, prepared.input.records, rule);
-  if (!engine.ok()) {
-    ReportFailure(engine.status(), locale, errors);
-    prepared.exit_code = kCompanionsExitFailed;
-    return prepared;
-  }
-  prepared.engine.emplace(std::move(*engine));
-  Say(errors, locale, "companions.progress.built",
-      {{"stays", std::to_string(prepared.engine->stays().size())},
-       {"phones", std::to_string(prepared.engine->stays().phone_count())},
-       {"cells", std::to_string(prepared.engine->cells().size())},
-       {"seconds", Fixed(SecondsSince(start), 3)}});
-  // Records are in the engine now.
-  std::vector<Record>().swap(prepared.input.records);
-  return prepared;
+  return CompanionEngine::FromStays(std::move(grid.cells), std::move(mine), rule, {}, threads);
 }
 
-void AppendCsvField(std::string_view text, std::string& out) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += text;
-    return;
+// Rank 0 gets every rank's pairs merged: per (case, companion), co-stays summed, the longest
+// overlap and the earliest start over the ranks' cells. The same as one process would find.
+std::vector<CompanionPair> MergePairs(std::vector<CompanionPair> pairs, Cluster& cluster) {
+  if (cluster.size() == 1) return pairs;
+  std::string bytes(reinterpret_cast<const char*>(pairs.data()),
+                    pairs.size() * sizeof(CompanionPair));
+  std::vector<CompanionPair> all;
+  for (const std::string& part : cluster.GatherToRoot(std::move(bytes))) {
+    const std::size_t count = part.size() / sizeof(CompanionPair);
+    const std::size_t first = all.size();
+    all.resize(first + count);
+    std::memcpy(all.data() + first, part.data(), count * sizeof(CompanionPair));
   }
-  out += '"';
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
+  std::sort(all.begin(), all.end(), [](const CompanionPair& a, const CompanionPair& b) {
+    return std::tie(a.case_phone, a.companion_phone) < std::tie(b.case_phone, b.companion_phone);
+  });
+  std::vector<CompanionPair> merged;
+  for (const CompanionPair& pair : all) {
+    if (!merged.empty() && merged.back().case_phone == pair.case_phone &&
+        merged.back().companion_phone == pair.companion_phone) {
+      CompanionPair& into = merged.back();
+      into.co_stays += pair.co_stays;
+      into.longest_overlap_s = std::max(into.longest_overlap_s, pair.longest_overlap_s);
+      into.first_overlap_start = std::min(into.first_overlap_start, pair.first_overlap_start);
+    } else {
+      merged.push_back(pair);
+    }
   }
-  out += '"';
+  return merged;
+}
+
+// Gathers the texts of hashed plain numbers on rank 0.
+void GatherNames(PhoneNames& names, Cluster& cluster) {
+  if (cluster.size() == 1) return;
+  std::string bytes;
+  for (const auto& [key, text] : names) {
+    AppendPod(bytes, key);
+    AppendText(bytes, text);
+  }
+  for (const std::string& part : cluster.GatherToRoot(std::move(bytes))) {
+    PodReader in(part);
+    while (!in.done()) {
+      const auto key = in.Pod<std::uint64_t>();
+      names.emplace(key, in.Text());
+    }
+  }
 }
 
 bool WriteAll(const std::string& text, std::FILE* output) {
   return std::fwrite(text.data(), 1, text.size(), output) == text.size() &&
          std::fflush(output) == 0;
+}
+
+// Lets `write` write to --out (through a temporary file renamed into place, so a failed run never
+// leaves a partial file under the name) or to `output`.
+template <typename Write>
+bool WriteOutput(Write&& write, const std::string& out_path, std::FILE* output) {
+  if (out_path.empty()) return write(output);
+  const std::string temporary = out_path + ".partial";
+  std::unique_ptr<std::FILE, CsvInput::FileCloser> file(std::fopen(temporary.c_str(), "wb"));
+  bool written = file && write(file.get());
+  written = (file && std::fclose(file.release()) == 0) && written;
+  written = written && std::rename(temporary.c_str(), out_path.c_str()) == 0;
+  if (!written) std::remove(temporary.c_str());
+  return written;
 }
 
 // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + std::to_string(...).
@@ -438,101 +699,292 @@ std::string CellText(const GridCell& cell) {
   return text;
 }
 
-}  // namespace
+int DefaultThreads(const CompanionsCommandOptions& options, const Cluster& cluster) {
+  if (options.threads > 0) return options.threads;
+  const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(1, hardware / cluster.size());
+}
 
-int RunCompanions(const CompanionsCommandOptions& options, std::FILE* output, std::FILE* errors) {
-  const std::string locale = CommandLineLocale();
+std::optional<CompanionRule> RuleOf(const CompanionsCommandOptions& options, const Reporter& say) {
+  CompanionRule rule;
+  rule.gap_s = options.gap_s;
+  if (!options.origin.empty()) {
+    rule.origin = ParseOrigin(options.origin);
+    if (!rule.origin) {
+      Say(say.errors, say.locale, "companions.error.origin", {{"value", options.origin}});
+      return std::nullopt;
+    }
+  }
+  return rule;
+}
+
+// Large buffers (record blocks, columns) come from and go back to the OS directly, so memory
+// freed between phases is really free and the peak is what is live, not what glibc kept.
+void ReturnLargeBuffersToTheSystem() { mallopt(M_MMAP_THRESHOLD, 256 * 1024); }
+
+int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std::FILE* output,
+                 std::FILE* errors) {
+  ReturnLargeBuffersToTheSystem();
   const Clock::time_point start = Clock::now();
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  Prepared prepared = Prepare(options, locale, errors);
-  if (!prepared.engine) return prepared.exit_code;
-  const Input& input = prepared.input;
+  Reporter say{CommandLineLocale(), cluster.rank() == 0 ? errors : nullptr, options.max_reported};
+  const int threads = DefaultThreads(options, cluster);
+  const std::optional<CompanionRule> rule = RuleOf(options, say);
+  if (!rule) return kCompanionsExitUnreadable;
+  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
+  if (cluster.Max(keyer ? 0 : 1) != 0) return kCompanionsExitUnreadable;
 
-  Say(errors, locale, "companions.progress.evaluating",
-      {{"cases", std::to_string(input.cases.size())}, {"threads", std::to_string(threads)}});
-  const Clock::time_point evaluate_start = Clock::now();
-  const Result<std::vector<CompanionPair>> pairs = prepared.engine->Evaluate(input.cases, threads);
-  if (!pairs.ok()) {
-    ReportFailure(pairs.status(), locale, errors);
+  LocalRecords local;
+  if (const int code = LoadRecords(options, *keyer, threads, cluster, say, local); code != 0) {
+    return code;
+  }
+  std::int64_t case_bad_rows = 0;
+  std::optional<Cases> cases = ReadCases(options.cases_path, *keyer, say, case_bad_rows);
+  if (cluster.Max(cases ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+  local.bad_rows += cluster.rank() == 0 ? case_bad_rows : 0;
+
+  const Clock::time_point build_start = Clock::now();
+  // Phones are counted where they are owned (by phone), stays where they are used (by cell).
+  const std::int64_t phones = cluster.Sum(static_cast<std::int64_t>(local.runs.phone_count()));
+  // Which cases have records anywhere (each rank knows the phones it owns).
+  std::string with_records(cases->cases.size(), '\0');
+  {
+    std::unordered_map<std::uint64_t, std::size_t> case_of;
+    for (std::size_t idx = 0; idx < cases->cases.size(); ++idx) {
+      case_of.emplace(cases->cases[idx].phone, idx);
+    }
+    for (const std::uint64_t key : local.runs.phone_keys) {
+      if (const auto found = case_of.find(key); found != case_of.end()) {
+        with_records[found->second] = 1;
+      }
+    }
+    for (const std::string& part : cluster.GatherToRoot(with_records)) {
+      for (std::size_t idx = 0; idx < part.size(); ++idx) with_records[idx] |= part[idx];
+    }
+  }
+  Result<CompanionEngine> engine = BuildEngine(*rule, local, threads, cluster);
+  if (cluster.Max(engine.ok() ? 0 : 1) != 0) {
+    if (!engine.ok()) ReportFailure(engine.status(), say);
     return kCompanionsExitFailed;
   }
-  Say(errors, locale, "companions.progress.evaluated",
-      {{"pairs", std::to_string(pairs->size())},
-       {"seconds", Fixed(SecondsSince(evaluate_start), 3)}});
+  local.runs = RunTable();
+  const std::int64_t stays = cluster.Sum(static_cast<std::int64_t>(engine->stays().size()));
+  Say(say.errors, say.locale, "companions.progress.built",
+      {{"stays", std::to_string(stays)},
+       {"phones", std::to_string(phones)},
+       {"cells", std::to_string(engine->cells().size())},
+       {"seconds", Fixed(SecondsSince(build_start), 2)}});
+  for (std::size_t idx = 0; idx < cases->cases.size(); ++idx) {
+    if (with_records[idx] == 0) {
+      Say(say.errors, say.locale, "companions.note.case_without_records",
+          {{"phone", cases->texts.at(cases->cases[idx].phone)},
+           {"path", options.cases_path},
+           {"line", std::to_string(cases->lines[idx])}});
+    }
+  }
 
-  // Keys are ranks of the phone numbers' text and pairs come sorted by them: the text order.
-  std::string text = "case_phone,companion_phone,co_stays,longest_overlap_s,first_overlap_start\n";
-  for (const CompanionPair& pair : *pairs) {
-    AppendCsvField(input.phones.Name(pair.case_phone), text);
-    text += ',';
-    AppendCsvField(input.phones.Name(pair.companion_phone), text);
-    text += ',' + std::to_string(pair.co_stays) + ',' + std::to_string(pair.longest_overlap_s) +
-            ',' + std::to_string(pair.first_overlap_start) + '\n';
+  Say(say.errors, say.locale, "companions.progress.evaluating",
+      {{"cases", std::to_string(cases->cases.size())}, {"threads", std::to_string(threads)}});
+  const Clock::time_point evaluate_start = Clock::now();
+  Result<std::vector<CompanionPair>> ring1 = engine->Evaluate(cases->cases, threads);
+  if (cluster.Max(ring1.ok() ? 0 : 1) != 0) {
+    if (!ring1.ok()) ReportFailure(ring1.status(), say);
+    return kCompanionsExitFailed;
   }
-  bool written = false;
-  if (options.out_path.empty()) {
-    written = WriteAll(text, output);
-  } else {
-    std::unique_ptr<std::FILE, CsvInput::FileCloser> file(
-        std::fopen(options.out_path.c_str(), "wb"));
-    written = file && WriteAll(text, file.get());
-    written = (file && std::fclose(file.release()) == 0) && written;
+  std::vector<CompanionPair> pairs = MergePairs(std::move(*ring1), cluster);
+  Say(say.errors, say.locale, "companions.progress.evaluated",
+      {{"pairs", std::to_string(pairs.size())},
+       {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
+
+  // Ring 2: every ring-1 companion that is not a case, taken as confirmed when the latest case it
+  // accompanied was; its companions that are neither cases nor in ring 1.
+  std::vector<CompanionPair> ring2;
+  if (options.rings >= 2) {
+    std::string sources_bytes;
+    if (cluster.rank() == 0) {
+      std::unordered_map<std::uint64_t, std::int64_t> confirmed_at;
+      for (const Case& confirmed : cases->cases)
+        confirmed_at[confirmed.phone] = confirmed.confirmed_at;
+      std::unordered_map<std::uint64_t, std::int64_t> sources;
+      for (const CompanionPair& pair : pairs) {
+        if (confirmed_at.count(pair.companion_phone) != 0) continue;
+        std::int64_t& at = sources.try_emplace(pair.companion_phone, INT64_MIN).first->second;
+        at = std::max(at, confirmed_at.at(pair.case_phone));
+      }
+      std::vector<Case> ordered;
+      for (const auto& [phone, at] : sources) ordered.push_back({phone, at});
+      std::sort(ordered.begin(), ordered.end(),
+                [](const Case& a, const Case& b) { return a.phone < b.phone; });
+      sources_bytes.assign(reinterpret_cast<const char*>(ordered.data()),
+                           ordered.size() * sizeof(Case));
+    }
+    sources_bytes = cluster.BroadcastFromRoot(std::move(sources_bytes));
+    std::vector<Case> sources(sources_bytes.size() / sizeof(Case));
+    std::memcpy(sources.data(), sources_bytes.data(), sources.size() * sizeof(Case));
+    Say(say.errors, say.locale, "companions.progress.ring2",
+        {{"sources", std::to_string(sources.size())}});
+    Result<std::vector<CompanionPair>> found = engine->Evaluate(sources, threads);
+    if (cluster.Max(found.ok() ? 0 : 1) != 0) {
+      if (!found.ok()) ReportFailure(found.status(), say);
+      return kCompanionsExitFailed;
+    }
+    ring2 = MergePairs(std::move(*found), cluster);
+    if (cluster.rank() == 0) {
+      std::vector<std::uint64_t> known;
+      for (const Case& confirmed : cases->cases) known.push_back(confirmed.phone);
+      for (const Case& source : sources) known.push_back(source.phone);
+      std::sort(known.begin(), known.end());
+      std::erase_if(ring2, [&](const CompanionPair& pair) {
+        return std::binary_search(known.begin(), known.end(), pair.companion_phone);
+      });
+    }
   }
-  if (!written) {
-    Say(errors, locale, "companions.error.write",
+  GatherNames(local.names, cluster);
+  if (cluster.rank() != 0) return kCompanionsExitOk;
+
+  // The engine's memory is free for the output now.
+  engine = Status::Internal("released");
+  if (!WriteOutput(
+          [&](std::FILE* file) {
+            return WritePairsCsv(pairs, ring2, options.rings >= 2, cases->texts, local.names,
+                                 threads, file);
+          },
+          options.out_path, output)) {
+    Say(say.errors, say.locale, "companions.error.write",
         {{"path", options.out_path.empty() ? "-" : options.out_path},
          {"detail", std::strerror(errno)}});
     return kCompanionsExitFailed;
   }
-  Say(errors, locale, "companions.summary",
-      {{"read", std::to_string(input.records_read)},
-       {"bad", std::to_string(input.bad_rows)},
-       {"towers", std::to_string(input.towers.size())},
-       {"phones", std::to_string(input.phones.size())},
-       {"stays", std::to_string(prepared.engine->stays().size())},
-       {"cases", std::to_string(input.cases.size())},
-       {"pairs", std::to_string(pairs->size())},
+  Say(say.errors, say.locale, "companions.summary",
+      {{"read", std::to_string(local.rows_read)},
+       {"bad", std::to_string(local.bad_rows)},
+       {"towers", std::to_string(local.towers.size())},
+       {"phones", std::to_string(phones)},
+       {"stays", std::to_string(stays)},
+       {"cases", std::to_string(cases->cases.size())},
+       {"pairs", std::to_string(pairs.size())},
        {"threads", std::to_string(threads)},
-       {"seconds", Fixed(SecondsSince(start), 3)}});
-  return input.bad_rows > 0 ? kCompanionsExitRowsSkipped : kCompanionsExitOk;
+       {"seconds", Fixed(SecondsSince(start), 2)}});
+  if (options.rings >= 2) {
+    Say(say.errors, say.locale, "companions.summary_ring2",
+        {{"pairs", std::to_string(ring2.size())}});
+  }
+  return local.bad_rows > 0 ? kCompanionsExitRowsSkipped : kCompanionsExitOk;
+}
+
+}  // namespace
+
+int RunCompanions(const CompanionsCommandOptions& options, std::FILE* output, std::FILE* errors) {
+  if (StartedByMpirun()) {
+    std::unique_ptr<Cluster> job = JoinMpiJob();
+    if (!job) {
+      Say(errors, CommandLineLocale(), "companions.error.mpi");
+      return kCompanionsExitFailed;
+    }
+    return RunOnCluster(options, *job, output, errors);
+  }
+  SingleProcess single;
+  return RunOnCluster(options, single, output, errors);
+}
+
+int RunCompanionsIngest(const CompanionsCommandOptions& options, std::FILE* errors) {
+  ReturnLargeBuffersToTheSystem();
+  const Clock::time_point start = Clock::now();
+  Reporter say{CommandLineLocale(), errors, options.max_reported};
+  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
+  if (!keyer) return kCompanionsExitUnreadable;
+  SingleProcess single;
+  LocalRecords local;
+  CompanionsCommandOptions csv = options;
+  csv.store_path.clear();
+  const int threads = DefaultThreads(options, single);
+  if (const int code = LoadRecords(csv, *keyer, threads, single, say, local); code != 0) {
+    return code;
+  }
+  RunStore store;
+  store.towers = std::move(local.towers);
+  store.runs = std::move(local.runs);
+  store.names = std::move(local.names);
+  store.key_fingerprint = KeyFingerprint(options);
+  store.rows_read = local.rows_read;
+  store.bad_rows = local.bad_rows;
+  const Clock::time_point write_start = Clock::now();
+  if (const Status written = companions::WriteRunStore(options.store_path, store); !written.ok()) {
+    Say(errors, say.locale, written.message_id(), written.args());
+    return kCompanionsExitFailed;
+  }
+  std::error_code error;
+  const std::uintmax_t bytes = std::filesystem::file_size(options.store_path, error);
+  Say(errors, say.locale, "companions.progress.store_written",
+      {{"path", options.store_path},
+       {"towers", std::to_string(store.towers.size())},
+       {"phones", std::to_string(store.runs.phone_count())},
+       {"runs", std::to_string(store.runs.size())},
+       {"megabytes", std::to_string(error ? 0 : bytes >> 20)},
+       {"seconds", Fixed(SecondsSince(write_start), 2)}});
+  Say(errors, say.locale, "companions.summary_ingest",
+      {{"read", std::to_string(local.rows_read)},
+       {"bad", std::to_string(local.bad_rows)},
+       {"seconds", Fixed(SecondsSince(start), 2)}});
+  return local.bad_rows > 0 ? kCompanionsExitRowsSkipped : kCompanionsExitOk;
 }
 
 int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* output,
                          std::FILE* errors) {
-  const std::string locale = CommandLineLocale();
+  Reporter say{CommandLineLocale(), errors, options.max_reported};
   if (options.case_phone == options.companion_phone) {
-    Say(errors, locale, "companions.error.same_phone", {{"phone", options.case_phone}});
+    Say(errors, say.locale, "companions.error.same_phone", {{"phone", options.case_phone}});
     return kCompanionsExitUnreadable;
   }
-  Prepared prepared = Prepare(options, locale, errors);
-  if (!prepared.engine) return prepared.exit_code;
-  const Input& input = prepared.input;
-  const CompanionRule& rule = prepared.engine->rule();
-
-  const std::optional<std::uint64_t> case_key = input.phones.Find(options.case_phone);
-  const auto confirmed =
-      std::find_if(input.cases.begin(), input.cases.end(),
-                   [&](const Case& each) { return case_key && each.phone == *case_key; });
-  if (confirmed == input.cases.end()) {
-    Say(errors, locale, "companions.error.no_such_case",
-        {{"phone", options.case_phone}, {"path", options.cases_path}});
-    return kCompanionsExitUnreadable;
+  // One pair is small work: one process, whatever launched it (under mpirun, rank 0 answers).
+  std::unique_ptr<Cluster> job;
+  if (StartedByMpirun()) {
+    job = JoinMpiJob();
+    if (job && job->rank() != 0) return kCompanionsExitOk;
   }
-  // A companion without records cannot be one; any key that is not the case's explains nothing.
-  const std::optional<std::uint64_t> companion_key = input.phones.Find(options.companion_phone);
-  const std::uint64_t companion = companion_key ? *companion_key : input.phones.size();
-  const Result<Explanation> explanation = prepared.engine->Explain(*confirmed, companion);
-  if (!explanation.ok()) {
-    ReportFailure(explanation.status(), locale, errors);
+  SingleProcess single;
+  const std::optional<CompanionRule> rule = RuleOf(options, say);
+  if (!rule) return kCompanionsExitUnreadable;
+  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
+  if (!keyer) return kCompanionsExitUnreadable;
+  const int threads = DefaultThreads(options, single);
+  LocalRecords local;
+  if (const int code = LoadRecords(options, *keyer, threads, single, say, local); code != 0) {
+    return code;
+  }
+  std::int64_t case_bad_rows = 0;
+  std::optional<Cases> cases = ReadCases(options.cases_path, *keyer, say, case_bad_rows);
+  if (!cases) return kCompanionsExitUnreadable;
+  local.bad_rows += case_bad_rows;
+  Result<CompanionEngine> engine = BuildEngine(*rule, local, threads, single);
+  if (!engine.ok()) {
+    ReportFailure(engine.status(), say);
     return kCompanionsExitFailed;
   }
 
+  const std::uint64_t case_key = keyer->Key(options.case_phone);
+  const auto confirmed = std::find_if(cases->cases.begin(), cases->cases.end(),
+                                      [&](const Case& each) { return each.phone == case_key; });
+  if (confirmed == cases->cases.end()) {
+    Say(errors, say.locale, "companions.error.no_such_case",
+        {{"phone", options.case_phone}, {"path", options.cases_path}});
+    return kCompanionsExitUnreadable;
+  }
+  // A "~" pseudonym names its key; any other text is keyed as the files' numbers are.
+  std::uint64_t companion = keyer->Key(options.companion_phone);
+  if (options.companion_phone.size() == 17 && options.companion_phone[0] == '~') {
+    companion = std::stoull(options.companion_phone.substr(1), nullptr, 16);
+  }
+  const Result<Explanation> explanation = engine->Explain(*confirmed, companion);
+  if (!explanation.ok()) {
+    ReportFailure(explanation.status(), say);
+    return kCompanionsExitFailed;
+  }
+
+  const CompanionRule& used = engine->rule();
   const Catalogue& catalogue = Catalogue::Builtin();
   std::string text;
   auto line = [&](std::string_view id, const MessageArgs& args) {
-    text += catalogue.Render(locale, id, args);
+    text += catalogue.Render(say.locale, id, args);
     text += '\n';
   };
   line("companions.explain.header", {{"case", options.case_phone},
@@ -546,11 +998,11 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
   if (explanation->co_stays.empty()) {
     line("companions.explain.none", {{"case", options.case_phone},
                                      {"companion", options.companion_phone},
-                                     {"overlap", std::to_string(rule.overlap_s)},
-                                     {"dwell", std::to_string(rule.dwell_s)}});
+                                     {"overlap", std::to_string(used.overlap_s)},
+                                     {"dwell", std::to_string(used.dwell_s)}});
   } else {
     line("companions.explain.co_stays", {{"count", std::to_string(explanation->co_stays.size())},
-                                         {"overlap", std::to_string(rule.overlap_s)}});
+                                         {"overlap", std::to_string(used.overlap_s)}});
     for (const companions::CoStay& co_stay : explanation->co_stays) {
       line("companions.explain.co_stay",
            {{"cell", CellText(co_stay.cell)},
@@ -566,7 +1018,7 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
             {"overlap_end_iso", IsoOf(co_stay.overlap.end)},
             {"overlap_s", std::to_string(co_stay.overlap.end - co_stay.overlap.start)}});
     }
-    line("companions.explain.dwells", {{"dwell", std::to_string(rule.dwell_s)}});
+    line("companions.explain.dwells", {{"dwell", std::to_string(used.dwell_s)}});
     for (const companions::CellDwell& dwell : explanation->dwells) {
       line("companions.explain.dwell",
            {{"cell", CellText(dwell.cell)},
@@ -577,11 +1029,11 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
     }
   }
   if (!WriteAll(text, output)) {
-    Say(errors, locale, "companions.error.write",
+    Say(errors, say.locale, "companions.error.write",
         {{"path", "-"}, {"detail", std::strerror(errno)}});
     return kCompanionsExitFailed;
   }
-  return input.bad_rows > 0 ? kCompanionsExitRowsSkipped : kCompanionsExitOk;
+  return local.bad_rows > 0 ? kCompanionsExitRowsSkipped : kCompanionsExitOk;
 }
 
 }  // namespace lifeline

@@ -71,11 +71,22 @@ void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
   command.add_flag("--no-clinic", scenario.no_clinic, Help("cli.help.no_clinic"));
 }
 
-// The flags `companions` and `companions explain` share; required ones are checked after
-// parsing (see MissingCompanionsFlag), since `companions` alone must not demand them of `explain`.
-void AddCompanionsFlags(CLI::App& command, CompanionsCommandOptions& options) {
+// The flags `companions`, `companions explain` and `companions ingest` share; required ones are
+// checked after parsing (see MissingCompanionsFlag), since `companions` alone must not demand
+// them of its subcommands.
+void AddCompanionsFlags(CLI::App& command, CompanionsCommandOptions& options, bool ingest) {
   command.add_option("--cells", options.cells_path, Help("cli.help.companions_cells"));
   command.add_option("--records", options.records_path, Help("cli.help.companions_records"));
+  command.add_option("--store", options.store_path,
+                     Help(ingest ? "cli.help.companions_store_out" : "cli.help.companions_store"));
+  command.add_flag("--pseudonymise", options.pseudonymise,
+                   Help("cli.help.companions_pseudonymise"));
+  command.add_option("--key-file", options.key_file, Help("cli.help.companions_key_file"))
+      ->capture_default_str();
+  command.add_option("--threads", options.threads, Help("cli.help.companions_threads"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  if (ingest) return;
   command.add_option("--cases", options.cases_path, Help("cli.help.companions_cases"));
   command.add_option("--gap", options.gap_s, Help("cli.help.companions_gap"))
       ->capture_default_str()
@@ -83,9 +94,14 @@ void AddCompanionsFlags(CLI::App& command, CompanionsCommandOptions& options) {
   command.add_option("--origin", options.origin, Help("cli.help.companions_origin"));
 }
 
-// The first required flag of `command` left out, if any.
-std::optional<std::string> MissingCompanionsFlag(const CLI::App& command, bool explain) {
-  std::vector<const char*> flags = {"--cells", "--records", "--cases"};
+// The first required flag of `command` left out, if any: the records come from --store or from
+// --cells and --records; `ingest` needs all three, the others the cases too.
+std::optional<std::string> MissingCompanionsFlag(const CLI::App& command, bool explain,
+                                                 bool ingest) {
+  std::vector<const char*> flags;
+  if (ingest || command.count("--store") == 0) flags = {"--cells", "--records"};
+  if (ingest) flags.push_back("--store");
+  if (!ingest) flags.push_back("--cases");
   if (explain) flags.insert(flags.end(), {"--case", "--companion"});
   for (const char* flag : flags) {
     if (command.count(flag) == 0) return flag;
@@ -206,20 +222,22 @@ int Main(int argc, char** argv) {
   CompanionsCommandOptions companions_options;
   CLI::App* companions = app.add_subcommand("companions", Help("cli.help.companions"));
   companions->footer(Help("cli.help.companions_footer"));
-  AddCompanionsFlags(*companions, companions_options);
+  AddCompanionsFlags(*companions, companions_options, /*ingest=*/false);
   companions->add_option("--out", companions_options.out_path, Help("cli.help.companions_out"));
-  companions
-      ->add_option("--threads", companions_options.threads, Help("cli.help.companions_threads"))
+  companions->add_option("--rings", companions_options.rings, Help("cli.help.companions_rings"))
       ->capture_default_str()
-      ->check(CLI::Range(0, 1024));
+      ->check(CLI::Range(1, 2));
   CLI::App* companions_explain =
       companions->add_subcommand("explain", Help("cli.help.companions_explain"));
   companions_explain->footer(Help("cli.help.companions_footer"));
-  AddCompanionsFlags(*companions_explain, companions_options);
+  AddCompanionsFlags(*companions_explain, companions_options, /*ingest=*/false);
   companions_explain->add_option("--case", companions_options.case_phone,
                                  Help("cli.help.companions_case"));
   companions_explain->add_option("--companion", companions_options.companion_phone,
                                  Help("cli.help.companions_companion"));
+  CLI::App* companions_ingest =
+      companions->add_subcommand("ingest", Help("cli.help.companions_ingest"));
+  AddCompanionsFlags(*companions_ingest, companions_options, /*ingest=*/true);
 
   GenMobilityCommandOptions mobility_options;
   CLI::App* gen_mobility = app.add_subcommand("gen-mobility", Help("cli.help.gen_mobility"));
@@ -272,13 +290,16 @@ int Main(int argc, char** argv) {
   if (gen_mobility->parsed()) return RunGenMobility(mobility_options);
   if (companions->parsed()) {
     const bool explain = companions_explain->parsed();
-    if (const std::optional<std::string> flag =
-            MissingCompanionsFlag(explain ? *companions_explain : *companions, explain)) {
+    const bool ingest = companions_ingest->parsed();
+    const CLI::App& command =
+        explain ? *companions_explain : (ingest ? *companions_ingest : *companions);
+    if (const std::optional<std::string> flag = MissingCompanionsFlag(command, explain, ingest)) {
       std::cerr << Catalogue::Builtin().Render(CommandLineLocale(), "companions.error.missing_flag",
                                                {{"flag", *flag}})
                 << "\n";
       return 2;
     }
+    if (ingest) return RunCompanionsIngest(companions_options);
     return explain ? RunCompanionsExplain(companions_options) : RunCompanions(companions_options);
   }
   return 2;

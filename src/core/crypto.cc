@@ -66,6 +66,31 @@ std::uint64_t KeyedHash64(std::string_view key, std::string_view data) {
   return std::stoull(hex.substr(0, 16), nullptr, 16);
 }
 
+ShortHashKey::ShortHashKey(std::string_view deployment_key, std::string_view purpose) {
+  static_assert(sizeof(key_) == crypto_shorthash_KEYBYTES);
+  (void)InitCrypto();
+  std::string material = "lifeline short hash\n";
+  material += purpose;
+  material += '\n';
+  material += deployment_key;
+  crypto_generichash(key_, sizeof key_, reinterpret_cast<const unsigned char*>(material.data()),
+                     material.size(), nullptr, 0);
+}
+
+std::uint64_t ShortHashKey::Hash(std::string_view data) const {
+  unsigned char out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, reinterpret_cast<const unsigned char*>(data.data()), data.size(), key_);
+  std::uint64_t value = 0;
+  for (int idx = 7; idx >= 0; --idx) value = (value << 8) | out[idx];
+  return value;
+}
+
+std::string ShortHashKey::Fingerprint() const {
+  unsigned char out[8];
+  crypto_generichash(out, sizeof out, key_, sizeof key_, nullptr, 0);
+  return ToHex(out, sizeof out);
+}
+
 std::string SealText(std::string_view key, std::string_view plaintext) {
   (void)InitCrypto();
   unsigned char box_key[crypto_secretbox_KEYBYTES];

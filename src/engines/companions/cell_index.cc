@@ -1,44 +1,79 @@
 #include "engines/companions/cell_index.h"
 
+#include <limits>
 #include <numeric>
+
+#include "engines/companions/parallel.h"
 
 namespace lifeline::companions {
 
-CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s)
-    : long_stay_s_(long_stay_s) {
-  Fill(stays, cell_count, /*long_list=*/false, long_stay_s, short_);
-  Fill(stays, cell_count, /*long_list=*/true, long_stay_s, long_);
-}
-
-void CellIndex::Fill(const StayTable& stays, std::size_t cell_count, bool long_list,
-                     std::int64_t long_stay_s, List& list) {
-  const auto belongs = [&](std::size_t stay) {
-    return (stays.end[stay] - stays.start[stay] > long_stay_s) == long_list;
+CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s,
+                     int threads)
+    : cell_count_(cell_count) {
+  for (std::size_t length_class = 0; length_class < kLengthClasses; ++length_class) {
+    // Saturates rather than overflows for huge settings.
+    bound_[length_class] = long_stay_s > (std::numeric_limits<std::int64_t>::max() >> length_class)
+                               ? std::numeric_limits<std::int64_t>::max()
+                               : long_stay_s << length_class;
+  }
+  const std::size_t stay_count = stays.size();
+  const auto bucket_of = [&](std::size_t stay) {
+    const std::int64_t length = stays.end[stay] - stays.start[stay];
+    std::size_t length_class = 0;
+    while (length_class + 1 < kLengthClasses && length > bound_[length_class]) ++length_class;
+    return length_class * cell_count + stays.cell[stay];
   };
-  // Counting sort by cell, then each cell's run sorted by start (ties by stay id, for a layout
-  // that does not depend on the sort's implementation).
-  list.cell_begin.assign(cell_count + 1, 0);
-  for (std::size_t stay = 0; stay < stays.size(); ++stay) {
-    if (belongs(stay)) ++list.cell_begin[stays.cell[stay] + 1];
+
+  // Counting sort by bucket (stable, so stay ids ascend within one)...
+  const std::size_t buckets = kLengthClasses * cell_count;
+  bucket_begin_.assign(buckets + 1, 0);
+  std::vector<std::uint32_t> bucket(stay_count);
+  std::int64_t min_start = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max_start = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t stay = 0; stay < stay_count; ++stay) {
+    bucket[stay] = static_cast<std::uint32_t>(bucket_of(stay));
+    ++bucket_begin_[bucket[stay] + 1];
+    min_start = std::min(min_start, stays.start[stay]);
+    max_start = std::max(max_start, stays.start[stay]);
   }
-  std::partial_sum(list.cell_begin.begin(), list.cell_begin.end(), list.cell_begin.begin());
-  std::vector<std::uint64_t> next(list.cell_begin.begin(), list.cell_begin.end() - 1);
-  list.stay.resize(list.cell_begin.back());
-  for (std::size_t stay = 0; stay < stays.size(); ++stay) {
-    if (belongs(stay)) list.stay[next[stays.cell[stay]]++] = static_cast<StayId>(stay);
+  std::partial_sum(bucket_begin_.begin(), bucket_begin_.end(), bucket_begin_.begin());
+  // ... each entry (start − min_start) << 32 | stay, so that sorting the integers of a bucket sorts
+  // by start, ties by stay id. Starts spread over 2^32 s or more (136 years: only in tests) are
+  // sorted by comparing the stays instead.
+  const bool packable = stay_count == 0 || static_cast<std::uint64_t>(max_start - min_start) <
+                                               (std::uint64_t{1} << 32);
+  std::vector<std::uint64_t> order(stay_count);
+  {
+    std::vector<std::uint64_t> next(bucket_begin_.begin(), bucket_begin_.end() - 1);
+    for (std::size_t stay = 0; stay < stay_count; ++stay) {
+      const std::uint64_t offset =
+          packable ? static_cast<std::uint64_t>(stays.start[stay] - min_start) << 32 : 0;
+      order[next[bucket[stay]]++] = offset | stay;
+    }
   }
-  for (std::size_t cell = 0; cell < cell_count; ++cell) {
-    std::sort(list.stay.begin() + list.cell_begin[cell],
-              list.stay.begin() + list.cell_begin[cell + 1], [&](StayId a, StayId b) {
-                return stays.start[a] != stays.start[b] ? stays.start[a] < stays.start[b] : a < b;
-              });
-  }
-  list.start.resize(list.stay.size());
-  list.end.resize(list.stay.size());
-  for (std::size_t idx = 0; idx < list.stay.size(); ++idx) {
-    list.start[idx] = stays.start[list.stay[idx]];
-    list.end[idx] = stays.end[list.stay[idx]];
-  }
+  std::vector<std::uint32_t>().swap(bucket);
+  start_.resize(stay_count);
+  end_.resize(stay_count);
+  stay_.resize(stay_count);
+  ParallelFor(buckets, threads, [&](std::size_t each) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(bucket_begin_[each]);
+    const auto last = order.begin() + static_cast<std::ptrdiff_t>(bucket_begin_[each + 1]);
+    if (packable) {
+      std::sort(first, last);
+    } else {
+      std::sort(first, last, [&](std::uint64_t a, std::uint64_t b) {
+        const std::int64_t start_a = stays.start[a & 0xffffffffu];
+        const std::int64_t start_b = stays.start[b & 0xffffffffu];
+        return start_a != start_b ? start_a < start_b : (a & 0xffffffffu) < (b & 0xffffffffu);
+      });
+    }
+    for (std::uint64_t idx = bucket_begin_[each]; idx < bucket_begin_[each + 1]; ++idx) {
+      const auto stay = static_cast<StayId>(order[idx] & 0xffffffffu);
+      stay_[idx] = stay;
+      start_[idx] = stays.start[stay];
+      end_[idx] = stays.end[stay];
+    }
+  });
 }
 
 }  // namespace lifeline::companions

@@ -5,8 +5,11 @@
 #include <limits>
 #include <numeric>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
+
+#include "engines/companions/parallel.h"
 
 namespace lifeline::companions {
 namespace {
@@ -75,55 +78,59 @@ struct CompanionEngine::CaseScan {
   }
 };
 
-Result<CompanionEngine> CompanionEngine::Build(std::span<const Tower> towers,
-                                               std::span<const Record> records,
-                                               const CompanionRule& rule,
-                                               const EngineOptions& options) {
+static Status CheckRule(const CompanionRule& rule, const EngineOptions& options) {
   RETURN_IF_ERROR(CheckDuration("gap_s", rule.gap_s));
   RETURN_IF_ERROR(CheckDuration("window_s", rule.window_s));
   RETURN_IF_ERROR(CheckDuration("overlap_s", rule.overlap_s));
   RETURN_IF_ERROR(CheckDuration("dwell_s", rule.dwell_s));
-  RETURN_IF_ERROR(CheckDuration("long_stay_s", options.long_stay_s));
+  return CheckDuration("long_stay_s", options.long_stay_s);
+}
+
+Result<CompanionEngine::TowerGrid> CompanionEngine::GridCellsOf(std::span<const Tower> towers,
+                                                                const CompanionRule& rule) {
   ASSIGN_OR_RETURN(const std::vector<GridCell> tower_cells,
                    TowerCells(towers, rule.origin, rule.cell_meters));
   if (towers.size() >= std::numeric_limits<std::uint32_t>::max()) {
     return InvalidField("cell_id", "fewer than 2^32 towers");
   }
+  TowerGrid grid;
+  for (const GridCell& cell : tower_cells) grid.cells.push_back(PackCell(cell));
+  std::sort(grid.cells.begin(), grid.cells.end());
+  grid.cells.erase(std::unique(grid.cells.begin(), grid.cells.end()), grid.cells.end());
+  grid.tower_cell.resize(towers.size());
+  for (std::size_t tower = 0; tower < towers.size(); ++tower) {
+    grid.tower_cell[tower] = static_cast<CellIdx>(
+        std::lower_bound(grid.cells.begin(), grid.cells.end(), PackCell(tower_cells[tower])) -
+        grid.cells.begin());
+  }
+  return grid;
+}
+
+Result<CompanionEngine> CompanionEngine::Build(std::span<const Tower> towers,
+                                               std::span<const Record> records,
+                                               const CompanionRule& rule,
+                                               const EngineOptions& options) {
+  RETURN_IF_ERROR(CheckRule(rule, options));
   if (records.size() >= std::numeric_limits<StayId>::max()) {
     return InvalidField("time", "fewer than 2^32 records");
   }
-
-  // Ties in time go by the tower's cell_id text, so each tower gets its rank in that order.
+  // Ties in time go by the tower's cell_id text: towers are put in that order, records renumbered.
   std::vector<std::uint32_t> by_cell_id(towers.size());
   std::iota(by_cell_id.begin(), by_cell_id.end(), 0);
   std::sort(by_cell_id.begin(), by_cell_id.end(), [&](std::uint32_t a, std::uint32_t b) {
     return towers[a].cell_id < towers[b].cell_id;
   });
+  std::vector<Tower> sorted_towers;
   std::vector<std::uint32_t> tower_rank(towers.size());
   for (std::size_t rank = 0; rank < by_cell_id.size(); ++rank) {
-    if (rank > 0 && towers[by_cell_id[rank]].cell_id == towers[by_cell_id[rank - 1]].cell_id) {
-      return InvalidField("cell_id", "repeated: " + towers[by_cell_id[rank]].cell_id);
-    }
+    sorted_towers.push_back(towers[by_cell_id[rank]]);
     tower_rank[by_cell_id[rank]] = static_cast<std::uint32_t>(rank);
-  }
-
-  CompanionEngine engine;
-  engine.rule_ = rule;
-  for (const GridCell& cell : tower_cells) engine.cells_.push_back(PackCell(cell));
-  std::sort(engine.cells_.begin(), engine.cells_.end());
-  engine.cells_.erase(std::unique(engine.cells_.begin(), engine.cells_.end()), engine.cells_.end());
-  std::vector<CellIdx> tower_cell(towers.size());
-  for (std::size_t tower = 0; tower < towers.size(); ++tower) {
-    tower_cell[tower] = static_cast<CellIdx>(
-        std::lower_bound(engine.cells_.begin(), engine.cells_.end(), PackCell(tower_cells[tower])) -
-        engine.cells_.begin());
   }
 
   struct SortedRecord {
     std::uint64_t phone;
     std::int64_t time;
-    std::uint32_t tower_rank;
-    CellIdx cell;
+    std::uint32_t tower;
   };
   std::vector<SortedRecord> sorted;
   sorted.reserve(records.size());
@@ -132,26 +139,61 @@ Result<CompanionEngine> CompanionEngine::Build(std::span<const Tower> towers,
       return InvalidField("cell_id", "no tower " + std::to_string(record.tower));
     }
     RETURN_IF_ERROR(CheckTime("time", record.time));
-    sorted.push_back(
-        {record.phone, record.time, tower_rank[record.tower], tower_cell[record.tower]});
+    sorted.push_back({record.phone, record.time, tower_rank[record.tower]});
   }
   std::sort(sorted.begin(), sorted.end(), [](const SortedRecord& a, const SortedRecord& b) {
-    if (a.phone != b.phone) return a.phone < b.phone;
-    if (a.time != b.time) return a.time < b.time;
-    return a.tower_rank < b.tower_rank;
+    return std::tie(a.phone, a.time, a.tower) < std::tie(b.phone, b.time, b.tower);
   });
-
-  std::vector<CellVisit> visits;
-  for (std::size_t first = 0; first < sorted.size();) {
-    std::size_t last = first;
-    visits.clear();
-    for (; last < sorted.size() && sorted[last].phone == sorted[first].phone; ++last) {
-      visits.push_back({sorted[last].time, sorted[last].cell});
+  RunTable runs;
+  for (std::size_t idx = 0; idx < sorted.size(); ++idx) {
+    const bool new_phone = idx == 0 || sorted[idx].phone != sorted[idx - 1].phone;
+    if (new_phone) {
+      if (idx > 0) runs.phone_first_run.push_back(runs.size());
+      runs.phone_keys.push_back(sorted[idx].phone);
     }
-    engine.stays_.AppendPhone(sorted[first].phone, visits, rule.gap_s);
-    first = last;
+    if (new_phone || sorted[idx].tower != sorted[idx - 1].tower) {
+      runs.tower.push_back(sorted[idx].tower);
+      runs.first.push_back(sorted[idx].time);
+      runs.last.push_back(sorted[idx].time);
+    }
+    runs.last.back() = sorted[idx].time;
   }
-  engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s);
+  if (!sorted.empty()) runs.phone_first_run.push_back(runs.size());
+  return FromRuns(sorted_towers, std::move(runs), rule, options);
+}
+
+Result<CompanionEngine> CompanionEngine::FromRuns(std::span<const Tower> towers, RunTable runs,
+                                                  const CompanionRule& rule,
+                                                  const EngineOptions& options, int threads) {
+  RETURN_IF_ERROR(CheckRule(rule, options));
+  for (std::size_t tower = 1; tower < towers.size(); ++tower) {
+    if (!(towers[tower - 1].cell_id < towers[tower].cell_id)) {
+      return InvalidField("cell_id", towers[tower - 1].cell_id == towers[tower].cell_id
+                                         ? "repeated: " + towers[tower].cell_id
+                                         : "towers not sorted by cell_id");
+    }
+  }
+  if (runs.size() >= std::numeric_limits<StayId>::max()) {
+    return InvalidField("time", "fewer than 2^32 runs");
+  }
+  ASSIGN_OR_RETURN(TowerGrid grid, GridCellsOf(towers, rule));
+  StayTable stays = StaysFromRuns(runs, grid.tower_cell, rule.gap_s, threads);
+  runs = RunTable();  // the index needs the memory more
+  return FromStays(std::move(grid.cells), std::move(stays), rule, options, threads);
+}
+
+Result<CompanionEngine> CompanionEngine::FromStays(std::vector<CellKey> cells, StayTable stays,
+                                                   const CompanionRule& rule,
+                                                   const EngineOptions& options, int threads) {
+  RETURN_IF_ERROR(CheckRule(rule, options));
+  CompanionEngine engine;
+  engine.rule_ = rule;
+  engine.cells_ = std::move(cells);
+  engine.stays_ = std::move(stays);
+  if (engine.stays_.sorted_keys.size() != engine.stays_.phone_count()) {
+    engine.stays_.IndexPhones();
+  }
+  engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s, threads);
   return engine;
 }
 
@@ -223,36 +265,40 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
   // Each case's pairs land in its own slot, so the output is the same whichever thread takes
   // which case, and in whatever order.
   std::vector<std::vector<CompanionPair>> pairs_by_case(ordered.size());
-  std::atomic<std::size_t> next_case{0};
-  const auto work = [&] {
+  // Per worker: the case being scanned's running pair per companion, by phone index (so hits fold
+  // in without sorting them), and which companions it has touched.
+  struct Fold {
+    std::vector<CompanionPair> by_phone;
+    std::vector<PhoneIdx> touched;
     CaseScan scan;
-    for (std::size_t idx = next_case++; idx < ordered.size(); idx = next_case++) {
-      ScanCase(ordered[idx], std::nullopt, scan);
-      std::sort(scan.hits.begin(), scan.hits.end(),
-                [](const Hit& a, const Hit& b) { return a.companion < b.companion; });
-      std::vector<CompanionPair>& pairs = pairs_by_case[idx];
-      for (const Hit& hit : scan.hits) {
-        const std::uint64_t companion = stays_.phone_keys[hit.companion];
-        if (pairs.empty() || pairs.back().companion_phone != companion) {
-          pairs.push_back(
-              {ordered[idx].phone, companion, 0, 0, std::numeric_limits<std::int64_t>::max()});
-        }
-        CompanionPair& pair = pairs.back();
-        ++pair.co_stays;
-        pair.longest_overlap_s = std::max(pair.longest_overlap_s, Length(hit.overlap));
-        pair.first_overlap_start = std::min(pair.first_overlap_start, hit.overlap.start);
-      }
-    }
   };
-  const auto worker_count =
-      std::min<std::size_t>(static_cast<std::size_t>(threads), ordered.size());
-  if (worker_count <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> workers;
-    for (std::size_t worker = 0; worker < worker_count; ++worker) workers.emplace_back(work);
-    for (std::thread& worker : workers) worker.join();
-  }
+  std::vector<Fold> folds(static_cast<std::size_t>(threads));
+  ParallelFor(ordered.size(), threads, [&](std::size_t idx, std::size_t worker) {
+    Fold& fold = folds[worker];
+    if (fold.by_phone.size() != stays_.phone_count()) fold.by_phone.resize(stays_.phone_count());
+    ScanCase(ordered[idx], std::nullopt, fold.scan);
+    for (const Hit& hit : fold.scan.hits) {
+      CompanionPair& pair = fold.by_phone[hit.companion];
+      if (pair.co_stays == 0) {
+        fold.touched.push_back(hit.companion);
+        pair = {ordered[idx].phone, stays_.phone_keys[hit.companion], 0, 0,
+                std::numeric_limits<std::int64_t>::max()};
+      }
+      ++pair.co_stays;
+      pair.longest_overlap_s = std::max(pair.longest_overlap_s, Length(hit.overlap));
+      pair.first_overlap_start = std::min(pair.first_overlap_start, hit.overlap.start);
+    }
+    std::vector<CompanionPair>& pairs = pairs_by_case[idx];
+    pairs.reserve(fold.touched.size());
+    for (const PhoneIdx phone : fold.touched) {
+      pairs.push_back(fold.by_phone[phone]);
+      fold.by_phone[phone].co_stays = 0;
+    }
+    fold.touched.clear();
+    std::sort(pairs.begin(), pairs.end(), [](const CompanionPair& a, const CompanionPair& b) {
+      return a.companion_phone < b.companion_phone;
+    });
+  });
 
   std::vector<CompanionPair> result;
   for (std::vector<CompanionPair>& pairs : pairs_by_case) {

@@ -130,9 +130,31 @@ class CompanionEngine {
                                        std::span<const Record> records, const CompanionRule& rule,
                                        const EngineOptions& options = {});
 
-  // Every (case, companion) pair, sorted by case phone, then companion phone. InvalidArgument for
-  // a phone listed twice among the cases, a confirmation time beyond ±kMaxAbsSeconds, or fewer
-  // than one thread. A case phone without records has no companions.
+  // The same from runs (see RunTable) over `towers` sorted by cell_id, distinct, which the runs'
+  // tower indices refer to: the path of bulk ingest and the columnar store. Stays and the index
+  // are built on `threads` threads. InvalidArgument as for Build, or for unsorted towers.
+  // The runs are consumed: freed once the stays are built.
+  static Result<CompanionEngine> FromRuns(std::span<const Tower> towers, RunTable runs,
+                                          const CompanionRule& rule,
+                                          const EngineOptions& options = {}, int threads = 1);
+
+  // The same from stays already built over `cells` (GridCellsOf for the same towers and rule): the
+  // MPI path, where a rank holds only the stays in its own cells, built elsewhere.
+  static Result<CompanionEngine> FromStays(std::vector<CellKey> cells, StayTable stays,
+                                           const CompanionRule& rule,
+                                           const EngineOptions& options = {}, int threads = 1);
+
+  // The grid cells `towers` lie in under `rule`, ascending by key, and each tower's index into
+  // them. InvalidArgument for a bad rule or towers off the globe.
+  struct TowerGrid {
+    std::vector<CellKey> cells;
+    std::vector<CellIdx> tower_cell;
+  };
+  static Result<TowerGrid> GridCellsOf(std::span<const Tower> towers, const CompanionRule& rule);
+
+  // Every (case, companion) pair, sorted by case phone key, then companion phone key.
+  // InvalidArgument for a phone listed twice among the cases, a confirmation time beyond
+  // ±kMaxAbsSeconds, or fewer than one thread. A case phone without records has no companions.
   Result<std::vector<CompanionPair>> Evaluate(std::span<const Case> cases, int threads = 1) const;
 
   // The evidence for one pair (see Explanation). InvalidArgument if companion_phone is the case's.

@@ -1,0 +1,158 @@
+#include "cli/companions_output.h"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <vector>
+
+#include "engines/companions/parallel.h"
+
+namespace lifeline {
+namespace {
+
+using companions::CompanionPair;
+using companions::PhoneKeyer;
+
+// How a number sorts: packed digits by PhoneKeyer::TextOrder, pseudonyms ("~" and hex) by key,
+// both without making the text; other texts (names, cases given in clear under pseudonyms) by
+// comparing the text itself. Digits and '+' sort before '~'.
+struct SortKey {
+  enum Kind : int { kDigits = 0, kPseudonym = 1, kText = 2 };
+  Kind kind = kDigits;
+  std::uint64_t value = 0;
+  std::uint64_t key = 0;
+};
+
+class Numbers {
+ public:
+  Numbers(const companions::PhoneNames& known, const companions::PhoneNames& names)
+      : known_(known), names_(names) {}
+
+  SortKey Sort(std::uint64_t key) const {
+    if (PhoneKeyer::IsPacked(key)) return {SortKey::kDigits, PhoneKeyer::TextOrder(key), key};
+    if (known_.count(key) != 0 || names_.count(key) != 0) return {SortKey::kText, 0, key};
+    return {SortKey::kPseudonym, key, key};
+  }
+
+  std::string Text(std::uint64_t key) const {
+    const auto found = known_.find(key);
+    return found != known_.end() ? found->second : companions::PhoneText(key, names_);
+  }
+
+  bool Less(const SortKey& a, const SortKey& b) const {
+    if (a.kind != SortKey::kText && b.kind != SortKey::kText) {
+      return a.kind != b.kind ? a.kind < b.kind : a.value < b.value;
+    }
+    return Text(a.key) < Text(b.key);
+  }
+
+ private:
+  const companions::PhoneNames& known_;
+  const companions::PhoneNames& names_;
+};
+
+// One case's pairs (or one ring-2 source's), in order.
+struct Group {
+  int ring = 1;
+  SortKey case_key;
+  std::span<const CompanionPair> pairs;
+};
+
+void AppendField(const std::string& text, std::string& out) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void AppendNumber(std::int64_t value, std::string& out) {
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+std::vector<Group> GroupsOf(std::span<const CompanionPair> pairs, int ring,
+                            const Numbers& numbers) {
+  std::vector<Group> groups;
+  std::size_t first = 0;
+  for (std::size_t idx = 1; idx <= pairs.size(); ++idx) {
+    if (idx == pairs.size() || pairs[idx].case_phone != pairs[first].case_phone) {
+      groups.push_back(
+          {ring, numbers.Sort(pairs[first].case_phone), pairs.subspan(first, idx - first)});
+      first = idx;
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const CompanionPair> ring2,
+                   bool ring_column, const companions::PhoneNames& known,
+                   const companions::PhoneNames& names, int threads, std::FILE* output) {
+  const Numbers numbers(known, names);
+  std::vector<Group> groups = GroupsOf(ring1, 1, numbers);
+  std::vector<Group> more = GroupsOf(ring2, 2, numbers);
+  groups.insert(groups.end(), more.begin(), more.end());
+  std::sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) {
+    if (a.ring != b.ring) return a.ring < b.ring;
+    return numbers.Less(a.case_key, b.case_key);
+  });
+
+  std::string header = "case_phone,companion_phone,co_stays,longest_overlap_s,first_overlap_start";
+  header += ring_column ? ",ring\n" : "\n";
+  if (std::fwrite(header.data(), 1, header.size(), output) != header.size()) return false;
+  // Batches of about a million rows: sorted and formatted in parallel, written in order.
+  constexpr std::size_t kBatchRows = 1 << 20;
+  std::size_t next = 0;
+  while (next < groups.size()) {
+    std::size_t end = next;
+    for (std::size_t rows = 0; end < groups.size() && (rows == 0 || rows < kBatchRows); ++end) {
+      rows += groups[end].pairs.size();
+    }
+    std::vector<std::string> texts(end - next);
+    companions::ParallelFor(end - next, threads, [&](std::size_t idx) {
+      const Group& group = groups[next + idx];
+      std::vector<std::pair<SortKey, const CompanionPair*>> rows;
+      rows.reserve(group.pairs.size());
+      for (const CompanionPair& pair : group.pairs) {
+        rows.emplace_back(numbers.Sort(pair.companion_phone), &pair);
+      }
+      std::sort(rows.begin(), rows.end(),
+                [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
+      std::string case_field;
+      AppendField(numbers.Text(group.pairs.front().case_phone), case_field);
+      std::string& text = texts[idx];
+      text.reserve(rows.size() * 56);
+      for (const auto& [sort_key, pair] : rows) {
+        text += case_field;
+        text += ',';
+        AppendField(numbers.Text(pair->companion_phone), text);
+        text += ',';
+        AppendNumber(pair->co_stays, text);
+        text += ',';
+        AppendNumber(pair->longest_overlap_s, text);
+        text += ',';
+        AppendNumber(pair->first_overlap_start, text);
+        if (ring_column) {
+          text += ',';
+          AppendNumber(group.ring, text);
+        }
+        text += '\n';
+      }
+    });
+    for (const std::string& text : texts) {
+      if (std::fwrite(text.data(), 1, text.size(), output) != text.size()) return false;
+    }
+    next = end;
+  }
+  return std::fflush(output) == 0;
+}
+
+}  // namespace lifeline

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/crypto.h"
+
+namespace lifeline::companions {
+
+// Phone numbers become 64-bit keys at ingest, so records are fixed-size and compare as integers.
+//
+// Plain keys map back without a dictionary when they can: a number of 1 to 17 digits, with an
+// optional leading '+', is packed into the key itself (top bit 0; its length, the '+' and the
+// digits' value), so "0123" and "123" stay apart. Any other text gets the top bit set and a
+// 63-bit hash, and its text is kept beside the records (PhoneNames) to map back.
+//
+// Pseudonymised keys (--pseudonymise) are the deployment key's keyed SipHash of the text with the
+// top bit set; nothing maps them back, so output shows them as "~" and 16 hex digits, except the
+// numbers the caller already knows (the cases).
+constexpr std::uint64_t kHashedKeyBit = std::uint64_t{1} << 63;
+constexpr std::size_t kMaxPackedDigits = 17;
+
+class PhoneKeyer {
+ public:
+  // Plain keys.
+  PhoneKeyer() = default;
+  // Pseudonymised keys under `key`.
+  explicit PhoneKeyer(const ShortHashKey& key) : pseudonym_key_(key) {}
+
+  bool pseudonymised() const { return pseudonym_key_.has_value(); }
+
+  // The key of a phone number's text (already trimmed; not empty).
+  std::uint64_t Key(std::string_view phone) const {
+    if (pseudonym_key_) return kHashedKeyBit | pseudonym_key_->Hash(phone);
+    if (const std::optional<std::uint64_t> packed = PackedKey(phone)) return *packed;
+    return kHashedKeyBit | PlainHash(phone);
+  }
+
+  // True when Key(phone) maps back without help (plain and packed).
+  static bool IsPacked(std::uint64_t key) { return (key & kHashedKeyBit) == 0; }
+
+  // The digits packed into `phone`'s key, if it is 1 to 17 digits with an optional '+'.
+  static std::optional<std::uint64_t> PackedKey(std::string_view phone);
+  // The text of a packed key.
+  static std::string UnpackKey(std::uint64_t key);
+  // For packed keys: an integer that orders like their texts do (byte order), so that output can
+  // be sorted by number text without making the texts.
+  static std::uint64_t TextOrder(std::uint64_t packed_key);
+  // "~" and the key in 16 hex digits: how a key shows when its text is unknown.
+  static std::string PseudonymText(std::uint64_t key);
+
+ private:
+  static std::uint64_t PlainHash(std::string_view phone);
+
+  std::optional<ShortHashKey> pseudonym_key_;
+};
+
+// The texts of the hashed plain keys met at ingest (numbers that are not plain digits).
+using PhoneNames = std::unordered_map<std::uint64_t, std::string>;
+
+// The text to print for a key: unpacked, named, or its pseudonym.
+std::string PhoneText(std::uint64_t key, const PhoneNames& names);
+
+}  // namespace lifeline::companions
