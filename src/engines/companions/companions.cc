@@ -55,14 +55,62 @@ struct CompanionEngine::Hit {
   Interval overlap;
 };
 
+// Other phones' dwell per (phone, cell) within one case's window, computed when first needed:
+// open addressing over a power-of-two table, emptied per case by remembering the slots used (a
+// case meets tens of thousands of phones, and this is asked once per overlapping stay).
+class DwellMemo {
+ public:
+  void Clear() {
+    for (const std::size_t slot : used_) entries_[slot].key = kEmpty;
+    used_.clear();
+  }
+
+  template <typename Compute>
+  std::int64_t Get(std::uint64_t key, Compute&& compute) {
+    if ((used_.size() + 1) * 2 > entries_.size()) Grow();
+    std::size_t slot = Mix(key) & (entries_.size() - 1);
+    while (entries_[slot].key != kEmpty) {
+      if (entries_[slot].key == key) return entries_[slot].value;
+      slot = (slot + 1) & (entries_.size() - 1);
+    }
+    entries_[slot] = {key, compute()};
+    used_.push_back(slot);
+    return entries_[slot].value;
+  }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  static std::size_t Mix(std::uint64_t key) {
+    key ^= key >> 31;
+    key *= 0x9e3779b97f4a7c15ULL;
+    return static_cast<std::size_t>(key ^ (key >> 29));
+  }
+  struct Entry {
+    std::uint64_t key = kEmpty;
+    std::int64_t value = 0;
+  };
+  void Grow() {
+    std::vector<Entry> entries(std::max<std::size_t>(4096, entries_.size() * 2));
+    std::vector<std::size_t> used;
+    for (const std::size_t old : used_) {
+      std::size_t slot = Mix(entries_[old].key) & (entries.size() - 1);
+      while (entries[slot].key != kEmpty) slot = (slot + 1) & (entries.size() - 1);
+      entries[slot] = entries_[old];
+      used.push_back(slot);
+    }
+    entries_ = std::move(entries);
+    used_ = std::move(used);
+  }
+  std::vector<Entry> entries_;
+  std::vector<std::size_t> used_;
+};
+
 // Scratch space for one case, reused across the cases one thread evaluates.
 struct CompanionEngine::CaseScan {
   Interval window;
   // The case's dwell per cell within the window, sorted by cell.
   std::vector<std::pair<CellIdx, std::int64_t>> case_dwell;
-  // Other phones' dwell, computed when first needed: key (phone << 32) | cell.
-  std::unordered_map<std::uint64_t, std::int64_t> companion_dwell;
-  std::vector<Hit> hits;
+  DwellMemo companion_dwell;
 
   std::int64_t CaseDwell(CellIdx cell) const {
     const auto found = std::lower_bound(case_dwell.begin(), case_dwell.end(),
@@ -71,10 +119,8 @@ struct CompanionEngine::CaseScan {
   }
 
   std::int64_t CompanionDwell(const StayTable& stays, PhoneIdx phone, CellIdx cell) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(phone) << 32) | cell;
-    const auto [entry, inserted] = companion_dwell.try_emplace(key, 0);
-    if (inserted) entry->second = DwellIn(stays, phone, cell, window);
-    return entry->second;
+    return companion_dwell.Get((static_cast<std::uint64_t>(phone) << 32) | cell,
+                               [&] { return DwellIn(stays, phone, cell, window); });
   }
 };
 
@@ -193,16 +239,17 @@ Result<CompanionEngine> CompanionEngine::FromStays(std::vector<CellKey> cells, S
   if (engine.stays_.sorted_keys.size() != engine.stays_.phone_count()) {
     engine.stays_.IndexPhones();
   }
+  engine.stays_.CountCellTotals(threads);
   engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s, threads);
   return engine;
 }
 
-void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> only,
-                               CaseScan& scan) const {
+template <typename Sink>
+void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> only, CaseScan& scan,
+                               Sink&& sink) const {
   scan.window = {confirmed.confirmed_at - rule_.window_s, confirmed.confirmed_at};
   scan.case_dwell.clear();
-  scan.companion_dwell.clear();
-  scan.hits.clear();
+  scan.companion_dwell.Clear();
   const std::optional<PhoneIdx> case_phone = stays_.FindPhone(confirmed.phone);
   if (!case_phone) return;
   const StayId first = stays_.FirstStayEndingFrom(*case_phone, scan.window.start);
@@ -238,11 +285,15 @@ void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> on
         [&](StayId other, std::int64_t start, std::int64_t end) {
           const PhoneIdx phone = stays_.owner[other];
           if (phone == *case_phone || (only && phone != *only)) return;
-          if (!case_dwells && scan.CompanionDwell(stays_, phone, cell) <= rule_.dwell_s) return;
-          scan.hits.push_back({phone,
-                               case_stay,
-                               other,
-                               {std::max(start, clipped.start), std::min(end, clipped.end)}});
+          // The phone's total time in the cell bounds its dwell in any window.
+          if (!case_dwells && (stays_.cell_total[other] <= rule_.dwell_s ||
+                               scan.CompanionDwell(stays_, phone, cell) <= rule_.dwell_s)) {
+            return;
+          }
+          sink(Hit{phone,
+                   case_stay,
+                   other,
+                   {std::max(start, clipped.start), std::min(end, clipped.end)}});
         });
   }
 }
@@ -276,8 +327,7 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
   ParallelFor(ordered.size(), threads, [&](std::size_t idx, std::size_t worker) {
     Fold& fold = folds[worker];
     if (fold.by_phone.size() != stays_.phone_count()) fold.by_phone.resize(stays_.phone_count());
-    ScanCase(ordered[idx], std::nullopt, fold.scan);
-    for (const Hit& hit : fold.scan.hits) {
+    ScanCase(ordered[idx], std::nullopt, fold.scan, [&](const Hit& hit) {
       CompanionPair& pair = fold.by_phone[hit.companion];
       if (pair.co_stays == 0) {
         fold.touched.push_back(hit.companion);
@@ -287,7 +337,7 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
       ++pair.co_stays;
       pair.longest_overlap_s = std::max(pair.longest_overlap_s, Length(hit.overlap));
       pair.first_overlap_start = std::min(pair.first_overlap_start, hit.overlap.start);
-    }
+    });
     std::vector<CompanionPair>& pairs = pairs_by_case[idx];
     pairs.reserve(fold.touched.size());
     for (const PhoneIdx phone : fold.touched) {
@@ -320,10 +370,11 @@ Result<Explanation> CompanionEngine::Explain(const Case& confirmed,
   const std::optional<PhoneIdx> companion = stays_.FindPhone(companion_phone);
   if (!companion) return explanation;
   CaseScan scan;
-  ScanCase(confirmed, companion, scan);
+  std::vector<Hit> hits;
+  ScanCase(confirmed, companion, scan, [&](const Hit& hit) { hits.push_back(hit); });
 
   std::vector<CellIdx> cells;
-  for (const Hit& hit : scan.hits) {
+  for (const Hit& hit : hits) {
     const CellIdx cell = stays_.cell[hit.case_stay];
     cells.push_back(cell);
     explanation.co_stays.push_back(

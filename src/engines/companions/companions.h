@@ -172,8 +172,11 @@ class CompanionEngine {
   struct Hit;
   struct CaseScan;
 
-  // Collects the qualifying co-stays of one case (of one companion only, if `only`) into `scan`.
-  void ScanCase(const Case& confirmed, std::optional<PhoneIdx> only, CaseScan& scan) const;
+  // Calls sink(hit) for every qualifying co-stay of one case (of one companion only, if `only`),
+  // using `scan` as scratch space.
+  template <typename Sink>
+  void ScanCase(const Case& confirmed, std::optional<PhoneIdx> only, CaseScan& scan,
+                Sink&& sink) const;
 
   CompanionRule rule_;
   std::vector<CellKey> cells_;

@@ -17,6 +17,40 @@ void StayTable::IndexPhones() {
   sorted_phones = std::move(order);
 }
 
+void StayTable::CountCellTotals(int threads) {
+  cell_total.assign(size(), 0);
+  const std::size_t phones = phone_count();
+  const std::size_t slices =
+      std::min<std::size_t>(phones, 64 * static_cast<std::size_t>(std::max(threads, 1)));
+  ParallelFor(slices, threads, [&](std::size_t slice) {
+    // A phone's distinct cells are few: a short list searched linearly.
+    std::vector<std::pair<CellIdx, std::uint64_t>> totals;
+    for (std::size_t phone = phones * slice / slices; phone < phones * (slice + 1) / slices;
+         ++phone) {
+      totals.clear();
+      const StayId first = phone_first_stay[phone];
+      const StayId last = phone_first_stay[phone + 1];
+      for (StayId stay = first; stay < last; ++stay) {
+        const auto length = static_cast<std::uint64_t>(end[stay] - start[stay]);
+        auto found = std::find_if(totals.begin(), totals.end(),
+                                  [&](const auto& total) { return total.first == cell[stay]; });
+        if (found == totals.end()) {
+          totals.emplace_back(cell[stay], length);
+        } else {
+          found->second += length;
+        }
+      }
+      for (StayId stay = first; stay < last; ++stay) {
+        const auto found = std::find_if(totals.begin(), totals.end(), [&](const auto& total) {
+          return total.first == cell[stay];
+        });
+        cell_total[stay] =
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(found->second, 0xffffffffu));
+      }
+    }
+  });
+}
+
 std::optional<PhoneIdx> StayTable::FindPhone(std::uint64_t phone_key) const {
   const auto found = std::lower_bound(sorted_keys.begin(), sorted_keys.end(), phone_key);
   if (found == sorted_keys.end() || *found != phone_key) return std::nullopt;
