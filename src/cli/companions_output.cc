@@ -35,6 +35,8 @@ class Numbers {
   }
 
   std::string Text(std::uint64_t key) const {
+    // A packed number's text is its digits, whoever gave it.
+    if (PhoneKeyer::IsPacked(key)) return PhoneKeyer::UnpackKey(key);
     const auto found = known_.find(key);
     return found != known_.end() ? found->second : companions::PhoneText(key, names_);
   }
@@ -69,6 +71,16 @@ void AppendField(const std::string& text, std::string& out) {
     out += c;
   }
   out += '"';
+}
+
+// A number's text straight into `out`: packed digits written from the key, others as a field.
+void AppendPhone(std::uint64_t key, const Numbers& numbers, std::string& out) {
+  if (!PhoneKeyer::IsPacked(key)) {
+    AppendField(numbers.Text(key), out);
+    return;
+  }
+  char digits[companions::kMaxPackedDigits + 1];
+  out.append(digits, PhoneKeyer::UnpackKey(key, digits));
 }
 
 void AppendNumber(std::int64_t value, std::string& out) {
@@ -121,11 +133,25 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
       const Group& group = groups[next + idx];
       std::vector<std::pair<SortKey, const CompanionPair*>> rows;
       rows.reserve(group.pairs.size());
+      // Packed numbers of one length (and sign) order by key as by text, and pairs come sorted
+      // by key: then there is nothing to sort.
+      const std::uint64_t shape = group.pairs.front().companion_phone >> 57;
+      const bool sorted =
+          std::all_of(group.pairs.begin(), group.pairs.end(),
+                      [&](const auto& pair) {
+                        return PhoneKeyer::IsPacked(pair.companion_phone) &&
+                               pair.companion_phone >> 57 == shape;
+                      }) &&
+          std::is_sorted(group.pairs.begin(), group.pairs.end(), [](const auto& a, const auto& b) {
+            return a.companion_phone < b.companion_phone;
+          });
       for (const CompanionPair& pair : group.pairs) {
-        rows.emplace_back(numbers.Sort(pair.companion_phone), &pair);
+        rows.emplace_back(sorted ? SortKey{} : numbers.Sort(pair.companion_phone), &pair);
       }
-      std::sort(rows.begin(), rows.end(),
-                [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
+      if (!sorted) {
+        std::sort(rows.begin(), rows.end(),
+                  [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
+      }
       std::string case_field;
       AppendField(numbers.Text(group.pairs.front().case_phone), case_field);
       std::string& text = texts[idx];
@@ -133,7 +159,7 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
       for (const auto& [sort_key, pair] : rows) {
         text += case_field;
         text += ',';
-        AppendField(numbers.Text(pair->companion_phone), text);
+        AppendPhone(pair->companion_phone, numbers, text);
         text += ',';
         AppendNumber(pair->co_stays, text);
         text += ',';

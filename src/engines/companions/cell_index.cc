@@ -17,6 +17,7 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
                                : long_stay_s << length_class;
   }
   const std::size_t stay_count = stays.size();
+  const std::size_t buckets = kLengthClasses * cell_count;
   const auto bucket_of = [&](std::size_t stay) {
     const std::int64_t length = stays.end[stay] - stays.start[stay];
     std::size_t length_class = 0;
@@ -24,55 +25,45 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
     return length_class * cell_count + stays.cell[stay];
   };
 
-  // Counting sort by bucket (stable, so stay ids ascend within one)...
-  const std::size_t buckets = kLengthClasses * cell_count;
+  // A counting sort by bucket, stays read in order and entries written once: each slice of the
+  // stays counts its buckets, then writes at its own offsets, so the layout (stay ids ascending
+  // within a bucket) does not depend on the thread count.
+  const std::size_t slices =
+      std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads), 64));
+  const auto slice_begin = [&](std::size_t slice) { return stay_count * slice / slices; };
+  std::vector<std::vector<std::uint64_t>> offset(slices, std::vector<std::uint64_t>(buckets, 0));
+  ParallelFor(slices, threads, [&](std::size_t slice) {
+    for (std::size_t stay = slice_begin(slice); stay < slice_begin(slice + 1); ++stay) {
+      ++offset[slice][bucket_of(stay)];
+    }
+  });
   bucket_begin_.assign(buckets + 1, 0);
-  std::vector<std::uint32_t> bucket(stay_count);
-  std::int64_t min_start = std::numeric_limits<std::int64_t>::max();
-  std::int64_t max_start = std::numeric_limits<std::int64_t>::min();
-  for (std::size_t stay = 0; stay < stay_count; ++stay) {
-    bucket[stay] = static_cast<std::uint32_t>(bucket_of(stay));
-    ++bucket_begin_[bucket[stay] + 1];
-    min_start = std::min(min_start, stays.start[stay]);
-    max_start = std::max(max_start, stays.start[stay]);
-  }
-  std::partial_sum(bucket_begin_.begin(), bucket_begin_.end(), bucket_begin_.begin());
-  // ... each entry (start − min_start) << 32 | stay, so that sorting the integers of a bucket sorts
-  // by start, ties by stay id. Starts spread over 2^32 s or more (136 years: only in tests) are
-  // sorted by comparing the stays instead.
-  const bool packable = stay_count == 0 || static_cast<std::uint64_t>(max_start - min_start) <
-                                               (std::uint64_t{1} << 32);
-  std::vector<std::uint64_t> order(stay_count);
-  {
-    std::vector<std::uint64_t> next(bucket_begin_.begin(), bucket_begin_.end() - 1);
-    for (std::size_t stay = 0; stay < stay_count; ++stay) {
-      const std::uint64_t offset =
-          packable ? static_cast<std::uint64_t>(stays.start[stay] - min_start) << 32 : 0;
-      order[next[bucket[stay]]++] = offset | stay;
+  std::uint64_t total = 0;
+  for (std::size_t bucket = 0; bucket < buckets; ++bucket) {
+    bucket_begin_[bucket] = total;
+    for (std::size_t slice = 0; slice < slices; ++slice) {
+      const std::uint64_t count = offset[slice][bucket];
+      offset[slice][bucket] = total;
+      total += count;
     }
   }
-  std::vector<std::uint32_t>().swap(bucket);
-  start_.resize(stay_count);
-  end_.resize(stay_count);
-  stay_.resize(stay_count);
-  ParallelFor(buckets, threads, [&](std::size_t each) {
-    const auto first = order.begin() + static_cast<std::ptrdiff_t>(bucket_begin_[each]);
-    const auto last = order.begin() + static_cast<std::ptrdiff_t>(bucket_begin_[each + 1]);
-    if (packable) {
-      std::sort(first, last);
-    } else {
-      std::sort(first, last, [&](std::uint64_t a, std::uint64_t b) {
-        const std::int64_t start_a = stays.start[a & 0xffffffffu];
-        const std::int64_t start_b = stays.start[b & 0xffffffffu];
-        return start_a != start_b ? start_a < start_b : (a & 0xffffffffu) < (b & 0xffffffffu);
-      });
+  bucket_begin_[buckets] = total;
+  entries_.reset(new Entry[stay_count]);
+  ParallelFor(slices, threads, [&](std::size_t slice) {
+    std::vector<std::uint64_t>& next = offset[slice];
+    for (std::size_t stay = slice_begin(slice); stay < slice_begin(slice + 1); ++stay) {
+      entries_[next[bucket_of(stay)]++] = {
+          stays.start[stay], stays.end[stay], stays.owner[stay],
+          stays.cell_total.empty() ? 0xffffffffu : stays.cell_total[stay],
+          static_cast<StayId>(stay)};
     }
-    for (std::uint64_t idx = bucket_begin_[each]; idx < bucket_begin_[each + 1]; ++idx) {
-      const auto stay = static_cast<StayId>(order[idx] & 0xffffffffu);
-      stay_[idx] = stay;
-      start_[idx] = stays.start[stay];
-      end_[idx] = stays.end[stay];
-    }
+  });
+  // Each bucket by start, ties by stay id (a bucket is small and contiguous: cache-friendly).
+  ParallelFor(buckets, threads, [&](std::size_t bucket) {
+    std::sort(entries_.get() + bucket_begin_[bucket], entries_.get() + bucket_begin_[bucket + 1],
+              [](const Entry& a, const Entry& b) {
+                return a.start != b.start ? a.start < b.start : a.stay < b.stay;
+              });
   });
 }
 

@@ -36,11 +36,39 @@ Interval Clip(std::int64_t start, std::int64_t end, Interval window) {
 std::int64_t Length(Interval interval) { return interval.end - interval.start; }
 
 // A phone's dwell in a cell within the window: the total clipped length of its stays there.
-std::int64_t DwellIn(const StayTable& stays, PhoneIdx phone, CellIdx cell, Interval window) {
+// Either summed over its stays inside the window, or — when fewer of its stays lie outside, as
+// when the window covers most of the data — its total time in the cell (`total`, the stays'
+// cell_total unless saturated) less the parts outside the window.
+std::int64_t DwellIn(const StayTable& stays, PhoneIdx phone, CellIdx cell, Interval window,
+                     std::uint32_t total) {
+  const StayId first = stays.phone_first_stay[phone];
+  const StayId last = stays.phone_first_stay[phone + 1];
+  const StayId inside_from = stays.FirstStayEndingFrom(phone, window.start);
+  const StayId inside_to = static_cast<StayId>(
+      std::upper_bound(stays.start.begin() + inside_from, stays.start.begin() + last, window.end) -
+      stays.start.begin());
+  const auto clipped = [&](StayId stay) {
+    return std::max<std::int64_t>(0, Length(Clip(stays.start[stay], stays.end[stay], window)));
+  };
+  const std::size_t outside = (inside_from - first) + (last - inside_to);
+  if (total != 0xffffffffu && outside < inside_to - inside_from) {
+    std::int64_t cut = 0;
+    const auto cut_off = [&](StayId stay) {
+      if (stays.cell[stay] == cell) cut += stays.end[stay] - stays.start[stay] - clipped(stay);
+    };
+    for (StayId stay = first; stay < inside_from; ++stay) cut_off(stay);
+    for (StayId stay = inside_to; stay < last; ++stay) cut_off(stay);
+    // Stays in the window's range that cross one of its edges.
+    StayId stay = inside_from;
+    for (; stay < inside_to && stays.start[stay] < window.start; ++stay) cut_off(stay);
+    for (StayId back = inside_to; back > stay && stays.end[back - 1] > window.end; --back) {
+      cut_off(back - 1);
+    }
+    return static_cast<std::int64_t>(total) - cut;
+  }
   std::int64_t dwell = 0;
-  for (StayId stay = stays.FirstStayEndingFrom(phone, window.start);
-       stay < stays.phone_first_stay[phone + 1] && stays.start[stay] <= window.end; ++stay) {
-    if (stays.cell[stay] == cell) dwell += Length(Clip(stays.start[stay], stays.end[stay], window));
+  for (StayId stay = inside_from; stay < inside_to; ++stay) {
+    if (stays.cell[stay] == cell) dwell += clipped(stay);
   }
   return dwell;
 }
@@ -118,9 +146,11 @@ struct CompanionEngine::CaseScan {
     return found != case_dwell.end() && found->first == cell ? found->second : 0;
   }
 
-  std::int64_t CompanionDwell(const StayTable& stays, PhoneIdx phone, CellIdx cell) {
+  // `total`: the phone's cell_total there (any of its stays in the cell has it).
+  std::int64_t CompanionDwell(const StayTable& stays, PhoneIdx phone, CellIdx cell,
+                              std::uint32_t total) {
     return companion_dwell.Get((static_cast<std::uint64_t>(phone) << 32) | cell,
-                               [&] { return DwellIn(stays, phone, cell, window); });
+                               [&] { return DwellIn(stays, phone, cell, window, total); });
   }
 };
 
@@ -281,19 +311,19 @@ void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> on
     // The case's clipped stay lies inside the window, so its overlap with another phone's stay
     // is the same whether or not that stay is clipped first.
     index_.ForEachOverlap(
-        cell, clipped.start, clipped.end, rule_.overlap_s,
-        [&](StayId other, std::int64_t start, std::int64_t end) {
-          const PhoneIdx phone = stays_.owner[other];
+        cell, clipped.start, clipped.end, rule_.overlap_s, [&](const CellIndex::Entry& other) {
+          const PhoneIdx phone = other.owner;
           if (phone == *case_phone || (only && phone != *only)) return;
           // The phone's total time in the cell bounds its dwell in any window.
-          if (!case_dwells && (stays_.cell_total[other] <= rule_.dwell_s ||
-                               scan.CompanionDwell(stays_, phone, cell) <= rule_.dwell_s)) {
+          if (!case_dwells &&
+              (other.cell_total <= rule_.dwell_s ||
+               scan.CompanionDwell(stays_, phone, cell, other.cell_total) <= rule_.dwell_s)) {
             return;
           }
           sink(Hit{phone,
                    case_stay,
-                   other,
-                   {std::max(start, clipped.start), std::min(end, clipped.end)}});
+                   other.stay,
+                   {std::max(other.start, clipped.start), std::min(other.end, clipped.end)}});
         });
   }
 }
@@ -395,7 +425,7 @@ Result<Explanation> CompanionEngine::Explain(const Case& confirmed,
   cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
   for (const CellIdx cell : cells) {
     explanation.dwells.push_back({UnpackCell(cells_[cell]), scan.CaseDwell(cell),
-                                  scan.CompanionDwell(stays_, *companion, cell)});
+                                  scan.CompanionDwell(stays_, *companion, cell, 0xffffffffu)});
   }
   return explanation;
 }

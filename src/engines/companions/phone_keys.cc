@@ -23,16 +23,21 @@ std::optional<std::uint64_t> PhoneKeyer::PackedKey(std::string_view phone) {
   return (static_cast<std::uint64_t>(phone.size()) << kLengthShift) | (plus ? kPlusBit : 0) | value;
 }
 
-std::string PhoneKeyer::UnpackKey(std::uint64_t key) {
+std::size_t PhoneKeyer::UnpackKey(std::uint64_t key, char* out) {
   const auto length = static_cast<std::size_t>((key >> kLengthShift) & 31);
-  std::string text(length + ((key & kPlusBit) != 0 ? 1 : 0), '0');
+  const std::size_t size = length + ((key & kPlusBit) != 0 ? 1 : 0);
   std::uint64_t value = key & kValueMask;
-  for (std::size_t at = text.size(); at-- > text.size() - length;) {
-    text[at] = static_cast<char>('0' + value % 10);
+  for (std::size_t at = size; at-- > size - length;) {
+    out[at] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  if ((key & kPlusBit) != 0) text[0] = '+';
-  return text;
+  if ((key & kPlusBit) != 0) out[0] = '+';
+  return size;
+}
+
+std::string PhoneKeyer::UnpackKey(std::uint64_t key) {
+  char text[kMaxPackedDigits + 1];
+  return std::string(text, UnpackKey(key, text));
 }
 
 std::uint64_t PhoneKeyer::TextOrder(std::uint64_t packed_key) {

@@ -46,6 +46,8 @@ class PhoneKeyer {
   static std::optional<std::uint64_t> PackedKey(std::string_view phone);
   // The text of a packed key.
   static std::string UnpackKey(std::uint64_t key);
+  // The same written to `out` (room for 18 characters); returns its length.
+  static std::size_t UnpackKey(std::uint64_t key, char* out);
   // For packed keys: an integer that orders like their texts do (byte order), so that output can
   // be sorted by number text without making the texts.
   static std::uint64_t TextOrder(std::uint64_t packed_key);

@@ -1,6 +1,7 @@
 #include "engines/companions/record_ingest.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -138,6 +139,9 @@ struct ChunkResult {
 // Parses rows of one thread's chunks into its own partitions and names.
 class ChunkParser {
  public:
+  // Rows whose needed columns are among the first this many take the fast path.
+  static constexpr std::size_t kFastColumns = 8;
+
   ChunkParser(const RecordColumns& columns, const TowerLookup& towers, const PhoneKeyer& keyer,
               std::int64_t max_shown, PartitionedRecords& records, PhoneNames& names)
       : columns_(columns),
@@ -145,25 +149,38 @@ class ChunkParser {
         keyer_(keyer),
         max_shown_(max_shown),
         records_(records),
-        names_(names) {}
+        names_(names),
+        needed_(std::max({columns.phone, columns.cell_id, columns.time}) + 1) {}
 
   // Returns false if a name collision was found (see IngestRecords).
   bool Parse(std::string_view chunk, ChunkResult& result) {
     result_ = &result;
-    std::size_t at = 0;
-    while (at < chunk.size()) {
-      const void* newline = std::memchr(chunk.data() + at, '\n', chunk.size() - at);
-      const std::size_t line_end =
-          newline == nullptr
-              ? chunk.size()
-              : static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data());
-      std::string_view line = chunk.substr(at, line_end - at);
-      at = line_end + 1;
+    const char* at = chunk.data();
+    const char* const end = at + chunk.size();
+    while (at < end) {
+      // One pass over the line: where its first commas are, whether it has a quote, its end.
+      const char* const line = at;
+      std::array<const char*, kFastColumns> commas;
+      std::size_t comma_count = 0;
+      bool quoted = false;
+      for (; at < end && *at != '\n'; ++at) {
+        if (*at == ',') {
+          if (comma_count < kFastColumns) commas[comma_count] = at;
+          ++comma_count;
+        } else if (*at == '"') {
+          quoted = true;
+        }
+      }
+      const char* line_end = at;
+      ++at;  // past the '\n'
       ++result.lines;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
+      if (line_end > line && line_end[-1] == '\r') --line_end;
+      if (line_end == line) continue;
       ++result.rows;
-      if (!ParseRow(line)) return false;
+      if (!quoted && FastRow(line, line_end, commas, comma_count)) continue;
+      if (!ParseRow(std::string_view(line, static_cast<std::size_t>(line_end - line)))) {
+        return false;
+      }
     }
     return true;
   }
@@ -189,6 +206,46 @@ class ChunkParser {
     return true;
   }
 
+  // The common row, from the commas Parse found, without copying: no quotes, no blanks around
+  // the needed fields, Unix seconds, a tower that exists, a number that packs (or any,
+  // pseudonymised). False for anything else, which ParseRow then reads and reports in full.
+  bool FastRow(const char* line, const char* line_end,
+               const std::array<const char*, kFastColumns>& commas, std::size_t comma_count) {
+    if (needed_ > kFastColumns || comma_count + 1 < needed_) return false;
+    // A trailing '\r' was cut off the line, but a comma count past the table means more columns
+    // than the fast path looks at, which is fine: only the first needed_ are read.
+    const auto field = [&](std::size_t column) {
+      const char* from = column == 0 ? line : commas[column - 1] + 1;
+      const char* to = column < comma_count ? commas[column] : line_end;
+      return std::string_view(from, static_cast<std::size_t>(to - from));
+    };
+    const std::string_view phone = field(columns_.phone);
+    const std::string_view cell = field(columns_.cell_id);
+    const std::string_view time_text = field(columns_.time);
+    for (const std::string_view text : {phone, cell, time_text}) {
+      if (text.empty() || text.front() == ' ' || text.back() == ' ') return false;
+    }
+    const std::optional<std::int64_t> time = FastUnixSeconds(time_text);
+    if (!time || *time > kMaxPackedTime) return false;
+    std::uint64_t key = 0;
+    if (keyer_.pseudonymised()) {
+      key = keyer_.Key(phone);
+    } else if (const std::optional<std::uint64_t> packed = PhoneKeyer::PackedKey(phone)) {
+      key = *packed;
+    } else {
+      return false;
+    }
+    const TowerLookup::ShortId id = TowerLookup::ShortIdOf(cell);
+    if (id.size > 16 || !(id == last_id_)) {
+      last_id_ = id;
+      last_fast_tower_ = towers_.Find(cell, id);
+      if (id.size > 16) last_id_ = {};
+    }
+    if (!last_fast_tower_) return false;
+    records_.Add({key, *last_fast_tower_, static_cast<std::uint32_t>(*time)});
+    return true;
+  }
+
   bool ParseRow(std::string_view line) {
     if (!SplitLine(line, fields_, scratch_)) {
       Bad(kMalformed, "companions.row.malformed");
@@ -211,13 +268,7 @@ class ChunkParser {
           {{"column", "time"}, {"value", std::string(time_text)}});
       return true;
     }
-    // A phone's consecutive records often name the same tower.
-    if (cell != last_cell_) {
-      last_tower_ = towers_.Find(cell);
-      last_cell_text_.assign(cell);
-      last_cell_ = last_cell_text_;
-    }
-    const std::optional<std::uint32_t> tower = last_tower_;
+    const std::optional<std::uint32_t> tower = towers_.Find(cell);
     if (!tower) {
       Bad(kUnknownTower, "companions.row.unknown_tower", {{"id", std::string(cell)}});
       return true;
@@ -237,12 +288,12 @@ class ChunkParser {
   std::int64_t max_shown_;
   PartitionedRecords& records_;
   PhoneNames& names_;
+  TowerLookup::ShortId last_id_;  // the fast path's last tower (size 0: none yet)
+  std::optional<std::uint32_t> last_fast_tower_;
+  std::size_t needed_ = 0;  // columns a row must have: the last needed one's position + 1
   ChunkResult* result_ = nullptr;
   std::vector<std::string_view> fields_;
   std::string scratch_;
-  std::string last_cell_text_;
-  std::string_view last_cell_;
-  std::optional<std::uint32_t> last_tower_;
 };
 
 }  // namespace
@@ -291,35 +342,43 @@ TowerLookup::TowerLookup(std::span<const Tower> sorted_towers) : towers_(sorted_
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
   for (std::size_t idx = 0; idx < sorted_towers.size(); ++idx) {
+    short_ids_.push_back(ShortIdOf(sorted_towers[idx].cell_id));
     std::uint64_t slot = Hash(sorted_towers[idx].cell_id) & mask_;
     while (slots_[slot] != 0) slot = (slot + 1) & mask_;
     slots_[slot] = static_cast<std::uint32_t>(idx + 1);
   }
 }
 
+std::uint64_t TowerLookup::Hash(const ShortId& id) {
+  std::uint64_t hash = (id.low ^ (id.size * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+  hash ^= hash >> 31;
+  hash = (hash ^ id.high) * 0x94d049bb133111ebULL;
+  return hash ^ (hash >> 29);
+}
+
 std::uint64_t TowerLookup::Hash(std::string_view text) {
-  // Eight bytes at a time (cell ids are short), each word multiplied in.
+  if (text.size() <= 16) return Hash(ShortIdOf(text));
+  // Longer ids: eight bytes at a time.
   std::uint64_t hash = text.size() * 0x9e3779b97f4a7c15ULL;
-  std::size_t at = 0;
-  for (; at + 8 <= text.size(); at += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, text.data() + at, 8);
-    hash = (hash ^ word) * 0xbf58476d1ce4e5b9ULL;
-    hash ^= hash >> 31;
-  }
-  if (at < text.size()) {
+  for (std::size_t at = 0; at < text.size(); at += 8) {
     std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + at, text.size() - at);
+    std::memcpy(&word, text.data() + at, std::min<std::size_t>(8, text.size() - at));
     hash = (hash ^ word) * 0xbf58476d1ce4e5b9ULL;
     hash ^= hash >> 31;
   }
-  return hash * 0x94d049bb133111ebULL ^ (hash >> 29);
+  return hash;
 }
 
 std::optional<std::uint32_t> TowerLookup::Find(std::string_view cell_id) const {
-  for (std::uint64_t slot = Hash(cell_id) & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
+  return Find(cell_id, ShortIdOf(cell_id));
+}
+
+std::optional<std::uint32_t> TowerLookup::Find(std::string_view cell_id, const ShortId& id) const {
+  const bool is_short = id.size <= 16;
+  for (std::uint64_t slot = (is_short ? Hash(id) : Hash(cell_id)) & mask_; slots_[slot] != 0;
+       slot = (slot + 1) & mask_) {
     const std::uint32_t idx = slots_[slot] - 1;
-    if (towers_[idx].cell_id == cell_id) return idx;
+    if (is_short ? short_ids_[idx] == id : towers_[idx].cell_id == cell_id) return idx;
   }
   return std::nullopt;
 }

@@ -56,12 +56,39 @@ struct BadRows {
 // text: a lookup per record, so it must be cheap).
 class TowerLookup {
  public:
+  // A cell_id of up to 16 bytes as two words and a length, so that ids compare without memcmp
+  // (cell ids are short; this runs for every record).
+  struct ShortId {
+    std::uint64_t low = 0;
+    std::uint64_t high = 0;
+    std::size_t size = 0;  // > 16: not short
+    friend bool operator==(const ShortId&, const ShortId&) = default;
+  };
+  static ShortId ShortIdOf(std::string_view text) {
+    ShortId id;
+    id.size = text.size();
+    if (text.size() > 16) return id;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      const auto byte = static_cast<std::uint64_t>(static_cast<unsigned char>(text[at]));
+      if (at < 8) {
+        id.low |= byte << (8 * at);
+      } else {
+        id.high |= byte << (8 * (at - 8));
+      }
+    }
+    return id;
+  }
+
   explicit TowerLookup(std::span<const Tower> sorted_towers);
   std::optional<std::uint32_t> Find(std::string_view cell_id) const;
+  // The same for an id already made short (ShortIdOf(cell_id)).
+  std::optional<std::uint32_t> Find(std::string_view cell_id, const ShortId& id) const;
 
  private:
+  static std::uint64_t Hash(const ShortId& id);
   static std::uint64_t Hash(std::string_view text);
   std::span<const Tower> towers_;
+  std::vector<ShortId> short_ids_;    // per tower
   std::vector<std::uint32_t> slots_;  // tower index + 1; 0 = empty
   std::uint64_t mask_ = 0;
 };
