@@ -608,10 +608,8 @@ Result<CompanionEngine> BuildEngine(const CompanionRule& rule, LocalRecords& loc
     while (!in.done()) {
       const auto key = in.Pod<std::uint64_t>();
       const auto count = in.Pod<std::uint64_t>();
-      const auto phone = static_cast<companions::PhoneIdx>(mine.phone_keys.size());
       mine.phone_keys.push_back(key);
       for (std::uint64_t idx = 0; idx < count; ++idx) {
-        mine.owner.push_back(phone);
         mine.cell.push_back(in.Pod<companions::CellIdx>());
         mine.start.push_back(in.Pod<std::int64_t>());
         mine.end.push_back(in.Pod<std::int64_t>());

@@ -26,14 +26,17 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
   };
 
   // A counting sort by bucket, stays read in order and entries written once: each slice of the
-  // stays counts its buckets, then writes at its own offsets, so the layout (stay ids ascending
-  // within a bucket) does not depend on the thread count.
-  const std::size_t slices =
-      std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads), 64));
-  const auto slice_begin = [&](std::size_t slice) { return stay_count * slice / slices; };
+  // phones counts its buckets, then writes at its own offsets, so the layout (stay ids ascending
+  // within a bucket) does not depend on the thread count. The scatter also gives each entry its
+  // phone and the phone's total time in the cell.
+  const std::size_t phones = stays.phone_count();
+  const std::size_t slices = std::max<std::size_t>(
+      1, std::min<std::size_t>({static_cast<std::size_t>(std::max(threads, 1)), 64, phones}));
+  const auto slice_begin = [&](std::size_t slice) { return phones * slice / slices; };
   std::vector<std::vector<std::uint64_t>> offset(slices, std::vector<std::uint64_t>(buckets, 0));
   ParallelFor(slices, threads, [&](std::size_t slice) {
-    for (std::size_t stay = slice_begin(slice); stay < slice_begin(slice + 1); ++stay) {
+    for (StayId stay = stays.phone_first_stay[slice_begin(slice)];
+         stay < stays.phone_first_stay[slice_begin(slice + 1)]; ++stay) {
       ++offset[slice][bucket_of(stay)];
     }
   });
@@ -51,11 +54,29 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
   entries_.reset(new Entry[stay_count]);
   ParallelFor(slices, threads, [&](std::size_t slice) {
     std::vector<std::uint64_t>& next = offset[slice];
-    for (std::size_t stay = slice_begin(slice); stay < slice_begin(slice + 1); ++stay) {
-      entries_[next[bucket_of(stay)]++] = {
-          stays.start[stay], stays.end[stay], stays.owner[stay],
-          stays.cell_total.empty() ? 0xffffffffu : stays.cell_total[stay],
-          static_cast<StayId>(stay)};
+    // A phone's distinct cells are few: its totals in a short list searched linearly.
+    std::vector<std::pair<CellIdx, std::uint64_t>> totals;
+    const auto total_in = [&](CellIdx cell) -> std::uint64_t& {
+      for (auto& [each, sum] : totals) {
+        if (each == cell) return sum;
+      }
+      return totals.emplace_back(cell, 0).second;
+    };
+    for (std::size_t phone = slice_begin(slice); phone < slice_begin(slice + 1); ++phone) {
+      const StayId first = stays.phone_first_stay[phone];
+      const StayId last = stays.phone_first_stay[phone + 1];
+      totals.clear();
+      for (StayId stay = first; stay < last; ++stay) {
+        total_in(stays.cell[stay]) +=
+            static_cast<std::uint64_t>(stays.end[stay] - stays.start[stay]);
+      }
+      for (StayId stay = first; stay < last; ++stay) {
+        entries_[next[bucket_of(stay)]++] = {stays.start[stay], stays.end[stay],
+                                             static_cast<PhoneIdx>(phone),
+                                             static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                                 total_in(stays.cell[stay]), 0xffffffffu)),
+                                             stay};
+      }
     }
   });
   // Each bucket by start, ties by stay id (a bucket is small and contiguous: cache-friendly).

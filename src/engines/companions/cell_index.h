@@ -33,7 +33,10 @@ class CellIndex {
     std::int64_t start;
     std::int64_t end;
     PhoneIdx owner;
-    std::uint32_t cell_total;  // StayTable::cell_total
+    // The phone's total (unclipped) time in this cell over all its stays there, saturated at
+    // 2^32 − 1: no window's dwell exceeds it, so a phone whose total is short is turned down
+    // without computing its dwell in the window.
+    std::uint32_t cell_total;
     StayId stay;
   };
 

@@ -146,7 +146,7 @@ struct CompanionEngine::CaseScan {
     return found != case_dwell.end() && found->first == cell ? found->second : 0;
   }
 
-  // `total`: the phone's cell_total there (any of its stays in the cell has it).
+  // `total`: the phone's total time in the cell (CellIndex::Entry::cell_total).
   std::int64_t CompanionDwell(const StayTable& stays, PhoneIdx phone, CellIdx cell,
                               std::uint32_t total) {
     return companion_dwell.Get((static_cast<std::uint64_t>(phone) << 32) | cell,
@@ -157,6 +157,11 @@ struct CompanionEngine::CaseScan {
 static Status CheckRule(const CompanionRule& rule, const EngineOptions& options) {
   RETURN_IF_ERROR(CheckDuration("gap_s", rule.gap_s));
   RETURN_IF_ERROR(CheckDuration("window_s", rule.window_s));
+  // Overlaps lie within a window, so a window under 2^32 s (136 years) lets Evaluate tally them
+  // in 32 bits.
+  if (rule.window_s > kMaxWindowSeconds) {
+    return InvalidField("window_s", "0.." + std::to_string(kMaxWindowSeconds));
+  }
   RETURN_IF_ERROR(CheckDuration("overlap_s", rule.overlap_s));
   RETURN_IF_ERROR(CheckDuration("dwell_s", rule.dwell_s));
   return CheckDuration("long_stay_s", options.long_stay_s);
@@ -269,7 +274,6 @@ Result<CompanionEngine> CompanionEngine::FromStays(std::vector<CellKey> cells, S
   if (engine.stays_.sorted_keys.size() != engine.stays_.phone_count()) {
     engine.stays_.IndexPhones();
   }
-  engine.stays_.CountCellTotals(threads);
   engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s, threads);
   return engine;
 }
@@ -348,8 +352,15 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
   std::vector<std::vector<CompanionPair>> pairs_by_case(ordered.size());
   // Per worker: the case being scanned's running pair per companion, by phone index (so hits fold
   // in without sorting them), and which companions it has touched.
+  // 16 bytes a phone, so the table of a million phones stays mostly in cache: hits land on it at
+  // random.
+  struct Tally {
+    std::uint32_t co_stays;
+    std::uint32_t longest_overlap_s;  // within the window: under 2^32 (CheckRule)
+    std::int64_t first_overlap_start;
+  };
   struct Fold {
-    std::vector<CompanionPair> by_phone;
+    std::vector<Tally> by_phone;
     std::vector<PhoneIdx> touched;
     CaseScan scan;
   };
@@ -358,21 +369,23 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
     Fold& fold = folds[worker];
     if (fold.by_phone.size() != stays_.phone_count()) fold.by_phone.resize(stays_.phone_count());
     ScanCase(ordered[idx], std::nullopt, fold.scan, [&](const Hit& hit) {
-      CompanionPair& pair = fold.by_phone[hit.companion];
-      if (pair.co_stays == 0) {
+      Tally& tally = fold.by_phone[hit.companion];
+      if (tally.co_stays == 0) {
         fold.touched.push_back(hit.companion);
-        pair = {ordered[idx].phone, stays_.phone_keys[hit.companion], 0, 0,
-                std::numeric_limits<std::int64_t>::max()};
+        tally = {0, 0, std::numeric_limits<std::int64_t>::max()};
       }
-      ++pair.co_stays;
-      pair.longest_overlap_s = std::max(pair.longest_overlap_s, Length(hit.overlap));
-      pair.first_overlap_start = std::min(pair.first_overlap_start, hit.overlap.start);
+      ++tally.co_stays;
+      tally.longest_overlap_s =
+          std::max(tally.longest_overlap_s, static_cast<std::uint32_t>(Length(hit.overlap)));
+      tally.first_overlap_start = std::min(tally.first_overlap_start, hit.overlap.start);
     });
     std::vector<CompanionPair>& pairs = pairs_by_case[idx];
     pairs.reserve(fold.touched.size());
     for (const PhoneIdx phone : fold.touched) {
-      pairs.push_back(fold.by_phone[phone]);
-      fold.by_phone[phone].co_stays = 0;
+      Tally& tally = fold.by_phone[phone];
+      pairs.push_back({ordered[idx].phone, stays_.phone_keys[phone], tally.co_stays,
+                       tally.longest_overlap_s, tally.first_overlap_start});
+      tally.co_stays = 0;
     }
     fold.touched.clear();
     std::sort(pairs.begin(), pairs.end(), [](const CompanionPair& a, const CompanionPair& b) {
@@ -380,9 +393,13 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
     });
   });
 
+  std::size_t total = 0;
+  for (const std::vector<CompanionPair>& pairs : pairs_by_case) total += pairs.size();
   std::vector<CompanionPair> result;
+  result.reserve(total);
   for (std::vector<CompanionPair>& pairs : pairs_by_case) {
     result.insert(result.end(), pairs.begin(), pairs.end());
+    std::vector<CompanionPair>().swap(pairs);
   }
   return result;
 }

@@ -19,8 +19,9 @@ namespace lifeline::companions {
 constexpr double kDefaultCellMeters = kDefaultGridCellMeters;  // 800 m
 constexpr std::int64_t kDefaultGapSeconds = 3600;
 constexpr std::int64_t kDefaultWindowSeconds = 14 * 24 * 3600;
-constexpr std::int64_t kDefaultOverlapSeconds = 600;   // a co-stay must overlap more than this
-constexpr std::int64_t kDefaultDwellSeconds = 108000;  // 30 h; a dwell must exceed this
+constexpr std::int64_t kMaxWindowSeconds = 0xffffffffLL;  // 136 years
+constexpr std::int64_t kDefaultOverlapSeconds = 600;      // a co-stay must overlap more than this
+constexpr std::int64_t kDefaultDwellSeconds = 108000;     // 30 h; a dwell must exceed this
 // Times and durations are Unix seconds within ±kMaxAbsSeconds (some 30 million years), so no sum
 // or difference the engine forms can overflow.
 constexpr std::int64_t kMaxAbsSeconds = std::int64_t{1} << 50;

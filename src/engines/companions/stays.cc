@@ -17,40 +17,6 @@ void StayTable::IndexPhones() {
   sorted_phones = std::move(order);
 }
 
-void StayTable::CountCellTotals(int threads) {
-  cell_total.assign(size(), 0);
-  const std::size_t phones = phone_count();
-  const std::size_t slices =
-      std::min<std::size_t>(phones, 64 * static_cast<std::size_t>(std::max(threads, 1)));
-  ParallelFor(slices, threads, [&](std::size_t slice) {
-    // A phone's distinct cells are few: a short list searched linearly.
-    std::vector<std::pair<CellIdx, std::uint64_t>> totals;
-    for (std::size_t phone = phones * slice / slices; phone < phones * (slice + 1) / slices;
-         ++phone) {
-      totals.clear();
-      const StayId first = phone_first_stay[phone];
-      const StayId last = phone_first_stay[phone + 1];
-      for (StayId stay = first; stay < last; ++stay) {
-        const auto length = static_cast<std::uint64_t>(end[stay] - start[stay]);
-        auto found = std::find_if(totals.begin(), totals.end(),
-                                  [&](const auto& total) { return total.first == cell[stay]; });
-        if (found == totals.end()) {
-          totals.emplace_back(cell[stay], length);
-        } else {
-          found->second += length;
-        }
-      }
-      for (StayId stay = first; stay < last; ++stay) {
-        const auto found = std::find_if(totals.begin(), totals.end(), [&](const auto& total) {
-          return total.first == cell[stay];
-        });
-        cell_total[stay] =
-            static_cast<std::uint32_t>(std::min<std::uint64_t>(found->second, 0xffffffffu));
-      }
-    }
-  });
-}
-
 std::optional<PhoneIdx> StayTable::FindPhone(std::uint64_t phone_key) const {
   const auto found = std::lower_bound(sorted_keys.begin(), sorted_keys.end(), phone_key);
   if (found == sorted_keys.end() || *found != phone_key) return std::nullopt;
@@ -65,7 +31,6 @@ StayId StayTable::FirstStayEndingFrom(PhoneIdx phone, std::int64_t time) const {
 
 void StayTable::AppendPhone(std::uint64_t phone_key, std::span<const CellVisit> visits,
                             std::int64_t gap_s) {
-  const auto phone = static_cast<PhoneIdx>(phone_keys.size());
   phone_keys.push_back(phone_key);
   std::size_t first = 0;
   while (first < visits.size()) {
@@ -74,7 +39,6 @@ void StayTable::AppendPhone(std::uint64_t phone_key, std::span<const CellVisit> 
     const std::int64_t last_time = visits[last].time;
     const bool next_within_gap =
         last + 1 < visits.size() && visits[last + 1].time - last_time <= gap_s;
-    owner.push_back(phone);
     cell.push_back(visits[first].cell);
     start.push_back(visits[first].time);
     end.push_back(next_within_gap ? visits[last + 1].time : last_time);
@@ -121,7 +85,6 @@ StayTable StaysFromRuns(const RunTable& runs, std::span<const CellIdx> tower_cel
   table.phone_keys = runs.phone_keys;
   table.phone_first_stay.assign(phones + 1, 0);
   const std::uint64_t total = slice_stays.back();
-  table.owner.resize(total);
   table.cell.resize(total);
   table.start.resize(total);
   table.end.resize(total);
@@ -130,7 +93,6 @@ StayTable StaysFromRuns(const RunTable& runs, std::span<const CellIdx> tower_cel
     for (std::size_t phone = slice_begin(slice); phone < slice_begin(slice + 1); ++phone) {
       table.phone_first_stay[phone] = static_cast<StayId>(stay);
       for_each_stay(phone, [&](CellIdx cell, std::int64_t start, std::int64_t end) {
-        table.owner[stay] = static_cast<PhoneIdx>(phone);
         table.cell[stay] = cell;
         table.start[stay] = start;
         table.end[stay] = end;

@@ -29,14 +29,9 @@ struct CellVisit {
 struct StayTable {
   std::vector<std::uint64_t> phone_keys;    // distinct
   std::vector<StayId> phone_first_stay{0};  // size phone_keys.size() + 1
-  std::vector<PhoneIdx> owner;              // per stay: its phone
   std::vector<CellIdx> cell;                // per stay: its grid cell
   std::vector<std::int64_t> start;          // per stay: its first record's time
   std::vector<std::int64_t> end;            // per stay: see AppendPhone
-  // Per stay: its phone's total (unclipped) time in the stay's cell over all its stays there,
-  // saturated at 2^32 − 1 (see CountCellTotals). No window's dwell can exceed it, so a phone whose
-  // total is short can be turned down without computing its dwell in the window.
-  std::vector<std::uint32_t> cell_total;
 
   // Phone keys ascending and their indices, for FindPhone (built by IndexPhones).
   std::vector<std::uint64_t> sorted_keys;
@@ -47,8 +42,6 @@ struct StayTable {
 
   // Builds the lookup FindPhone uses; call once every phone is in.
   void IndexPhones();
-  // Fills cell_total, phones split over `threads` threads.
-  void CountCellTotals(int threads);
 
   // The phone's index, or nullopt if it is not listed (IndexPhones must have run).
   std::optional<PhoneIdx> FindPhone(std::uint64_t phone_key) const;
