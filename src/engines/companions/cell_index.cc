@@ -79,12 +79,35 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
       }
     }
   });
-  // Each bucket by start, ties by stay id (a bucket is small and contiguous: cache-friendly).
-  ParallelFor(buckets, threads, [&](std::size_t bucket) {
-    std::sort(entries_.get() + bucket_begin_[bucket], entries_.get() + bucket_begin_[bucket + 1],
-              [](const Entry& a, const Entry& b) {
-                return a.start != b.start ? a.start < b.start : a.stay < b.stay;
-              });
+  // Each bucket by start, ties by stay id. A bucket is small and contiguous; its entries are
+  // ordered through 8-byte keys ((start − the bucket's first start) << 32 | stay) when its starts
+  // span under 2^32 s, which sorts faster than the 32-byte entries themselves.
+  std::vector<std::vector<std::uint64_t>> keys(static_cast<std::size_t>(std::max(threads, 1)));
+  std::vector<std::vector<Entry>> moved(keys.size());
+  ParallelFor(buckets, threads, [&](std::size_t bucket, std::size_t worker) {
+    Entry* const first = entries_.get() + bucket_begin_[bucket];
+    Entry* const last = entries_.get() + bucket_begin_[bucket + 1];
+    if (last - first < 2) return;
+    const auto [low, high] = std::minmax_element(
+        first, last, [](const Entry& a, const Entry& b) { return a.start < b.start; });
+    const std::int64_t base = low->start;
+    if (static_cast<std::uint64_t>(high->start - base) >= (std::uint64_t{1} << 32)) {
+      std::sort(first, last, [](const Entry& a, const Entry& b) {
+        return a.start != b.start ? a.start < b.start : a.stay < b.stay;
+      });
+      return;
+    }
+    // Stay ids ascend within the bucket (the scatter kept them in order), so the low half can be
+    // the entry's position instead, and ties still go by stay id.
+    std::vector<std::uint64_t>& key = keys[worker];
+    key.resize(static_cast<std::size_t>(last - first));
+    for (std::size_t at = 0; at < key.size(); ++at) {
+      key[at] = (static_cast<std::uint64_t>(first[at].start - base) << 32) | at;
+    }
+    std::sort(key.begin(), key.end());
+    std::vector<Entry>& copy = moved[worker];
+    copy.assign(first, last);
+    for (std::size_t at = 0; at < key.size(); ++at) first[at] = copy[key[at] & 0xffffffffu];
   });
 }
 

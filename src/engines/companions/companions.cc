@@ -36,38 +36,36 @@ Interval Clip(std::int64_t start, std::int64_t end, Interval window) {
 std::int64_t Length(Interval interval) { return interval.end - interval.start; }
 
 // A phone's dwell in a cell within the window: the total clipped length of its stays there.
-// Either summed over its stays inside the window, or — when fewer of its stays lie outside, as
-// when the window covers most of the data — its total time in the cell (`total`, the stays'
-// cell_total unless saturated) less the parts outside the window.
+// Usually the window covers most of a phone's stays, so it is its total time in the cell
+// (`total`, CellIndex::Entry::cell_total, unless saturated) less the parts of the few stays at
+// either end that reach outside the window: every stay between those lies inside. When many
+// stays lie outside, the stays inside are summed instead.
 std::int64_t DwellIn(const StayTable& stays, PhoneIdx phone, CellIdx cell, Interval window,
                      std::uint32_t total) {
+  constexpr StayId kWalkLimit = 32;
   const StayId first = stays.phone_first_stay[phone];
   const StayId last = stays.phone_first_stay[phone + 1];
-  const StayId inside_from = stays.FirstStayEndingFrom(phone, window.start);
-  const StayId inside_to = static_cast<StayId>(
-      std::upper_bound(stays.start.begin() + inside_from, stays.start.begin() + last, window.end) -
-      stays.start.begin());
   const auto clipped = [&](StayId stay) {
     return std::max<std::int64_t>(0, Length(Clip(stays.start[stay], stays.end[stay], window)));
   };
-  const std::size_t outside = (inside_from - first) + (last - inside_to);
-  if (total != 0xffffffffu && outside < inside_to - inside_from) {
+  if (total != 0xffffffffu) {
     std::int64_t cut = 0;
     const auto cut_off = [&](StayId stay) {
       if (stays.cell[stay] == cell) cut += stays.end[stay] - stays.start[stay] - clipped(stay);
     };
-    for (StayId stay = first; stay < inside_from; ++stay) cut_off(stay);
-    for (StayId stay = inside_to; stay < last; ++stay) cut_off(stay);
-    // Stays in the window's range that cross one of its edges.
-    StayId stay = inside_from;
-    for (; stay < inside_to && stays.start[stay] < window.start; ++stay) cut_off(stay);
-    for (StayId back = inside_to; back > stay && stays.end[back - 1] > window.end; --back) {
-      cut_off(back - 1);
+    StayId from = first;
+    while (from < last && stays.start[from] < window.start && from - first < kWalkLimit) {
+      cut_off(from++);
     }
-    return static_cast<std::int64_t>(total) - cut;
+    StayId to = last;
+    while (to > from && stays.end[to - 1] > window.end && last - to < kWalkLimit) cut_off(--to);
+    const bool inside = (from == last || stays.start[from] >= window.start) &&
+                        (to == from || stays.end[to - 1] <= window.end);
+    if (inside) return static_cast<std::int64_t>(total) - cut;
   }
   std::int64_t dwell = 0;
-  for (StayId stay = inside_from; stay < inside_to; ++stay) {
+  for (StayId stay = stays.FirstStayEndingFrom(phone, window.start);
+       stay < last && stays.start[stay] <= window.end; ++stay) {
     if (stays.cell[stay] == cell) dwell += clipped(stay);
   }
   return dwell;
