@@ -50,9 +50,15 @@ class CliFileTest : public ::testing::Test {
   // Runs `lifeline SUBCOMMAND ARGS` in the test directory with English messages, under
   // `launcher` if one is given (e.g. "mpirun -np 2").
   CommandResult Run(const std::string& args, const std::string& launcher = "") {
+    return RunCommand(subcommand_, args, launcher);
+  }
+
+  // The same for another subcommand (a test of one command that also drives another).
+  CommandResult RunCommand(const std::string& subcommand, const std::string& args,
+                           const std::string& launcher = "") {
     const std::string errors_path = dir_ + "/stderr";
     const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " + launcher + " " +
-                                std::string(LIFELINE_BINARY) + " " + subcommand_ + " " + args +
+                                std::string(LIFELINE_BINARY) + " " + subcommand + " " + args +
                                 " 2>" + errors_path;
     CommandResult result;
     FILE* pipe = popen(command.c_str(), "r");

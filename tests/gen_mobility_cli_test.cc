@@ -30,23 +30,7 @@ class GenMobilityCliTest : public testing::CliFileTest {
   GenMobilityCliTest() : CliFileTest("gen-mobility") {}
 
   // Runs `lifeline companions ARGS` in the test directory with English messages.
-  CommandResult RunCompanions(const std::string& args) {
-    const std::string errors_path = dir_ + "/companions-stderr";
-    const std::string command = "cd " + dir_ + " && LIFELINE_LANG=en " +
-                                std::string(LIFELINE_BINARY) + " companions " + args + " 2>" +
-                                errors_path;
-    CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[1 << 16];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-      result.output.append(buffer, size);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.errors = ReadFile(errors_path);
-    return result;
-  }
+  CommandResult RunCompanions(const std::string& args) { return RunCommand("companions", args); }
 
   std::string File(const std::string& city, const std::string& name) {
     return ReadFile(dir_ + "/" + city + "/" + name);

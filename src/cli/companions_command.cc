@@ -22,6 +22,7 @@
 #include "cli/cluster.h"
 #include "cli/commands.h"
 #include "cli/companions_output.h"
+#include "cli/console.h"
 #include "cli/csv_input.h"
 #include "core/crypto.h"
 #include "core/csv.h"
@@ -48,29 +49,11 @@ using companions::RunStore;
 using companions::RunTable;
 using companions::Tower;
 
-using Clock = std::chrono::steady_clock;
+using Clock = SteadyClock;
 
 // The purpose the pseudonym key is derived for (crypto.h ShortHashKey): changing it changes every
 // pseudonym, so it is fixed.
 constexpr std::string_view kPseudonymPurpose = "companions phone pseudonym";
-
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Prints one catalogue message as a line on `out`; nothing when `out` is null (MPI ranks other
-// than 0 keep quiet).
-void Say(std::FILE* out, const std::string& locale, std::string_view id,
-         const MessageArgs& args = {}) {
-  if (out == nullptr) return;
-  std::fprintf(out, "%s\n", Catalogue::Builtin().Render(locale, id, args).c_str());
-}
 
 std::string IsoOf(std::int64_t seconds) { return FormatIso8601(seconds * kMillisPerSecond); }
 

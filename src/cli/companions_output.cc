@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/csv.h"
 #include "engines/companions/parallel.h"
 
 namespace lifeline {
@@ -60,23 +61,10 @@ struct Group {
   std::span<const CompanionPair> pairs;
 };
 
-void AppendField(const std::string& text, std::string& out) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 // A number's text straight into `out`: packed digits written from the key, others as a field.
 void AppendPhone(std::uint64_t key, const Numbers& numbers, std::string& out) {
   if (!PhoneKeyer::IsPacked(key)) {
-    AppendField(numbers.Text(key), out);
+    AppendCsvField(numbers.Text(key), out);
     return;
   }
   char digits[companions::kMaxPackedDigits + 1];
@@ -153,7 +141,7 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
                   [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
       }
       std::string case_field;
-      AppendField(numbers.Text(group.pairs.front().case_phone), case_field);
+      AppendCsvField(numbers.Text(group.pairs.front().case_phone), case_field);
       std::string& text = texts[idx];
       text.reserve(rows.size() * 56);
       for (const auto& [sort_key, pair] : rows) {

@@ -3,17 +3,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/i18n.h"
+#include "cli/console.h"
 
 namespace lifeline {
-namespace {
-
-void Say(std::FILE* errors, const std::string& locale, std::string_view id,
-         const MessageArgs& args) {
-  std::fprintf(errors, "%s\n", Catalogue::Builtin().Render(locale, id, args).c_str());
-}
-
-}  // namespace
 
 std::optional<CsvInput> OpenCsvInput(const std::string& path,
                                      const std::vector<const char*>& columns,

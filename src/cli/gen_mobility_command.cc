@@ -12,9 +12,11 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/console.h"
 #include "core/csv.h"
 #include "core/i18n.h"
 #include "core/time.h"
+#include "engines/companions/record_ingest.h"
 
 namespace lifeline {
 namespace {
@@ -22,7 +24,7 @@ namespace {
 using companions::SyntheticCity;
 using companions::SyntheticCityOptions;
 
-using Clock = std::chrono::steady_clock;
+using Clock = SteadyClock;
 
 constexpr const char* kCellsFile = "cells.csv";
 constexpr const char* kRecordsFile = "records.csv";
@@ -30,31 +32,6 @@ constexpr const char* kCasesFile = "cases.csv";
 // Files are written under this suffix and renamed when complete.
 constexpr const char* kPartialSuffix = ".partial";
 constexpr double kBytesPerMegabyte = 1024.0 * 1024.0;
-
-void Say(std::FILE* out, const std::string& locale, std::string_view id,
-         const MessageArgs& args = {}) {
-  std::fprintf(out, "%s\n", Catalogue::Builtin().Render(locale, id, args).c_str());
-  std::fflush(out);
-}
-
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Unix seconds, or ISO-8601 with "Z" or an offset (a fraction of a second is dropped, towards
-// the past).
-std::optional<std::int64_t> ParseStart(std::string_view text) {
-  if (const std::optional<std::int64_t> seconds = ParseCsvInt(text)) return seconds;
-  const Result<UnixMillis> millis = ParseIso8601(text);
-  if (!millis.ok()) return std::nullopt;
-  return *millis / kMillisPerSecond - (*millis % kMillisPerSecond < 0 ? 1 : 0);
-}
 
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
@@ -126,7 +103,7 @@ int RunGenMobility(const GenMobilityCommandOptions& options, std::FILE* errors) 
   city_options.towers = options.towers;
   city_options.threads = options.threads;
   if (!options.start.empty()) {
-    const std::optional<std::int64_t> start = ParseStart(options.start);
+    const std::optional<std::int64_t> start = companions::ParseRecordTime(options.start);
     if (!start) {
       Say(errors, locale, "mobility.error.start_text", {{"value", options.start}});
       return kGenMobilityExitUsage;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/console.h"
 #include "cli/csv_input.h"
 #include "core/csv.h"
 #include "core/geo.h"
@@ -195,25 +196,6 @@ std::optional<Rows<Offer>> ReadOffers(const std::string& path, const std::string
     rows.items.push_back(std::move(offer));
   }
   return Finished(csv, std::move(rows), path, locale, errors);
-}
-
-void AppendCsvField(std::string_view text, std::string& out) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
 }
 
 }  // namespace

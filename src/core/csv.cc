@@ -185,4 +185,17 @@ std::optional<double> ParseCsvDouble(std::string_view field) {
   return value;
 }
 
+void AppendCsvField(std::string_view text, std::string& out) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
 }  // namespace lifeline

@@ -57,6 +57,10 @@ class CsvReader {
   std::vector<std::string> header_;
 };
 
+// Appends `text` to a CSV line being written, quoted (quotes doubled) only when it holds a comma,
+// a quote or a line break.
+void AppendCsvField(std::string_view text, std::string& out);
+
 // Parses a whole field as a number (surrounding spaces allowed); nullopt if it is not one.
 std::optional<std::int64_t> ParseCsvInt(std::string_view field);
 std::optional<double> ParseCsvDouble(std::string_view field);
