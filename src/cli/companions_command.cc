@@ -304,26 +304,26 @@ struct LocalRecords {
   std::string key_fingerprint;  // of a pseudonymised store
 };
 
-// The keyer the flags ask for; nullopt (said) when --pseudonymise has no key file.
-std::optional<PhoneKeyer> MakeKeyer(const CompanionsCommandOptions& options, const Reporter& say) {
-  if (!options.pseudonymise) return PhoneKeyer();
+// How numbers become keys: the keyer the flags ask for and, when pseudonymised, the fingerprint
+// of its key (kept in a store, to refuse queries under another key).
+struct Keying {
+  PhoneKeyer keyer;
+  std::string fingerprint;
+};
+
+// The keying the flags ask for; nullopt (said) when --pseudonymise has no key file.
+std::optional<Keying> MakeKeying(const CompanionsCommandOptions& options, const Reporter& say) {
+  if (!options.pseudonymise) return Keying{};
   std::error_code error;
-  if (!std::filesystem::is_regular_file(options.key_file, error)) {
-    Say(say.errors, say.locale, "companions.error.key_file", {{"path", options.key_file}});
-    return std::nullopt;
-  }
-  const Result<std::string> key = LoadOrCreateKeyFile(options.key_file);
+  const Result<std::string> key = std::filesystem::is_regular_file(options.key_file, error)
+                                      ? LoadOrCreateKeyFile(options.key_file)
+                                      : Result<std::string>(Status::NotFound("error.not_found"));
   if (!key.ok() || key->empty()) {
     Say(say.errors, say.locale, "companions.error.key_file", {{"path", options.key_file}});
     return std::nullopt;
   }
-  return PhoneKeyer(ShortHashKey(*key, kPseudonymPurpose));
-}
-
-std::string KeyFingerprint(const CompanionsCommandOptions& options) {
-  if (!options.pseudonymise) return {};
-  const Result<std::string> key = LoadOrCreateKeyFile(options.key_file);
-  return key.ok() ? ShortHashKey(*key, kPseudonymPurpose).Fingerprint() : std::string();
+  const ShortHashKey hash_key(*key, kPseudonymPurpose);
+  return Keying{PhoneKeyer(hash_key), hash_key.Fingerprint()};
 }
 
 // Prints "Reading records.csv: 30 %" as each tenth of the file is parsed.
@@ -492,13 +492,13 @@ RunTable OwnPhones(RunTable runs, const Cluster& cluster) {
 
 // Loads the records: from the columnar store (--store) or from cells.csv and records.csv. Returns
 // the exit code so far.
-int LoadRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer, int threads,
+int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
                 Cluster& cluster, const Reporter& say, LocalRecords& local) {
   if (options.store_path.empty()) {
     std::optional<std::vector<Tower>> towers = ReadCells(options.cells_path, say, local.bad_rows);
     if (cluster.Max(towers ? 0 : 1) != 0) return kCompanionsExitUnreadable;
     local.towers = std::move(*towers);
-    return IngestCsvRecords(options, keyer, threads, cluster, say, local);
+    return IngestCsvRecords(options, keying.keyer, threads, cluster, say, local);
   }
   const Clock::time_point start = Clock::now();
   Result<RunStore> store = companions::ReadRunStore(options.store_path);
@@ -512,7 +512,7 @@ int LoadRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer
                                : "companions.error.store_plain",
         {{"path", options.store_path}});
     code = kCompanionsExitUnreadable;
-  } else if (store->pseudonymised() && store->key_fingerprint != KeyFingerprint(options)) {
+  } else if (store->pseudonymised() && store->key_fingerprint != keying.fingerprint) {
     Say(say.errors, say.locale, "companions.error.store_other_key",
         {{"path", options.store_path}, {"key_file", options.key_file}});
     code = kCompanionsExitUnreadable;
@@ -530,7 +530,6 @@ int LoadRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer
   local.rows_read = cluster.rank() == 0 ? store->rows_read : 0;
   local.bad_rows = cluster.rank() == 0 ? store->bad_rows : 0;
   local.key_fingerprint = store->key_fingerprint;
-  (void)threads;
   return kCompanionsExitOk;
 }
 
@@ -711,15 +710,16 @@ int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std:
   const int threads = DefaultThreads(options, cluster);
   const std::optional<CompanionRule> rule = RuleOf(options, say);
   if (!rule) return kCompanionsExitUnreadable;
-  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
-  if (cluster.Max(keyer ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+  const std::optional<Keying> keying = MakeKeying(options, say);
+  if (cluster.Max(keying ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+  const PhoneKeyer& keyer = keying->keyer;
 
   LocalRecords local;
-  if (const int code = LoadRecords(options, *keyer, threads, cluster, say, local); code != 0) {
+  if (const int code = LoadRecords(options, *keying, threads, cluster, say, local); code != 0) {
     return code;
   }
   std::int64_t case_bad_rows = 0;
-  std::optional<Cases> cases = ReadCases(options.cases_path, *keyer, say, case_bad_rows);
+  std::optional<Cases> cases = ReadCases(options.cases_path, keyer, say, case_bad_rows);
   if (cluster.Max(cases ? 0 : 1) != 0) return kCompanionsExitUnreadable;
   local.bad_rows += cluster.rank() == 0 ? case_bad_rows : 0;
 
@@ -871,21 +871,21 @@ int RunCompanionsIngest(const CompanionsCommandOptions& options, std::FILE* erro
   ReturnLargeBuffersToTheSystem();
   const Clock::time_point start = Clock::now();
   Reporter say{CommandLineLocale(), errors, options.max_reported};
-  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
-  if (!keyer) return kCompanionsExitUnreadable;
+  const std::optional<Keying> keying = MakeKeying(options, say);
+  if (!keying) return kCompanionsExitUnreadable;
   SingleProcess single;
   LocalRecords local;
   CompanionsCommandOptions csv = options;
   csv.store_path.clear();
   const int threads = DefaultThreads(options, single);
-  if (const int code = LoadRecords(csv, *keyer, threads, single, say, local); code != 0) {
+  if (const int code = LoadRecords(csv, *keying, threads, single, say, local); code != 0) {
     return code;
   }
   RunStore store;
   store.towers = std::move(local.towers);
   store.runs = std::move(local.runs);
   store.names = std::move(local.names);
-  store.key_fingerprint = KeyFingerprint(options);
+  store.key_fingerprint = keying->fingerprint;
   store.rows_read = local.rows_read;
   store.bad_rows = local.bad_rows;
   const Clock::time_point write_start = Clock::now();
@@ -925,15 +925,16 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
   SingleProcess single;
   const std::optional<CompanionRule> rule = RuleOf(options, say);
   if (!rule) return kCompanionsExitUnreadable;
-  const std::optional<PhoneKeyer> keyer = MakeKeyer(options, say);
-  if (!keyer) return kCompanionsExitUnreadable;
+  const std::optional<Keying> keying = MakeKeying(options, say);
+  if (!keying) return kCompanionsExitUnreadable;
+  const PhoneKeyer& keyer = keying->keyer;
   const int threads = DefaultThreads(options, single);
   LocalRecords local;
-  if (const int code = LoadRecords(options, *keyer, threads, single, say, local); code != 0) {
+  if (const int code = LoadRecords(options, *keying, threads, single, say, local); code != 0) {
     return code;
   }
   std::int64_t case_bad_rows = 0;
-  std::optional<Cases> cases = ReadCases(options.cases_path, *keyer, say, case_bad_rows);
+  std::optional<Cases> cases = ReadCases(options.cases_path, keyer, say, case_bad_rows);
   if (!cases) return kCompanionsExitUnreadable;
   local.bad_rows += case_bad_rows;
   Result<CompanionEngine> engine = BuildEngine(*rule, local, threads, single);
@@ -942,7 +943,7 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
     return kCompanionsExitFailed;
   }
 
-  const std::uint64_t case_key = keyer->Key(options.case_phone);
+  const std::uint64_t case_key = keyer.Key(options.case_phone);
   const auto confirmed = std::find_if(cases->cases.begin(), cases->cases.end(),
                                       [&](const Case& each) { return each.phone == case_key; });
   if (confirmed == cases->cases.end()) {
@@ -951,7 +952,7 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
     return kCompanionsExitUnreadable;
   }
   // A "~" pseudonym names its key; any other text is keyed as the files' numbers are.
-  std::uint64_t companion = keyer->Key(options.companion_phone);
+  std::uint64_t companion = keyer.Key(options.companion_phone);
   if (options.companion_phone.size() == 17 && options.companion_phone[0] == '~') {
     companion = std::stoull(options.companion_phone.substr(1), nullptr, 16);
   }

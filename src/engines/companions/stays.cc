@@ -29,24 +29,6 @@ StayId StayTable::FirstStayEndingFrom(PhoneIdx phone, std::int64_t time) const {
   return static_cast<StayId>(std::lower_bound(first, last, time) - end.begin());
 }
 
-void StayTable::AppendPhone(std::uint64_t phone_key, std::span<const CellVisit> visits,
-                            std::int64_t gap_s) {
-  phone_keys.push_back(phone_key);
-  std::size_t first = 0;
-  while (first < visits.size()) {
-    std::size_t last = first;
-    while (last + 1 < visits.size() && visits[last + 1].cell == visits[first].cell) ++last;
-    const std::int64_t last_time = visits[last].time;
-    const bool next_within_gap =
-        last + 1 < visits.size() && visits[last + 1].time - last_time <= gap_s;
-    cell.push_back(visits[first].cell);
-    start.push_back(visits[first].time);
-    end.push_back(next_within_gap ? visits[last + 1].time : last_time);
-    first = last + 1;
-  }
-  phone_first_stay.push_back(static_cast<StayId>(start.size()));
-}
-
 StayTable StaysFromRuns(const RunTable& runs, std::span<const CellIdx> tower_cell,
                         std::int64_t gap_s, int threads) {
   const std::size_t phones = runs.phone_count();

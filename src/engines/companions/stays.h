@@ -14,14 +14,8 @@ using StayId = std::uint32_t;
 // Dense index of a grid cell (its rank among the cells the towers lie in).
 using CellIdx = std::uint32_t;
 
-// One record of one phone reduced to what stay building needs: when, and in which grid cell.
-struct CellVisit {
-  std::int64_t time = 0;
-  CellIdx cell = 0;
-};
-
 // The stays of every phone, one column per field (struct of arrays), so scans over a column stay
-// in cache and the columns can be written to and mapped from the columnar store as they are.
+// in cache.
 // Invariants: phones are distinct, in any order (IndexPhones sorts a lookup); one phone's stays are
 // contiguous (`phone_first_stay[p]` up to `phone_first_stay[p + 1]`) and in time order, with start
 // <= end and each stay ending no later than the next one starts, so both starts and ends ascend
@@ -31,7 +25,7 @@ struct StayTable {
   std::vector<StayId> phone_first_stay{0};  // size phone_keys.size() + 1
   std::vector<CellIdx> cell;                // per stay: its grid cell
   std::vector<std::int64_t> start;          // per stay: its first record's time
-  std::vector<std::int64_t> end;            // per stay: see AppendPhone
+  std::vector<std::int64_t> end;            // per stay: see StaysFromRuns
 
   // Phone keys ascending and their indices, for FindPhone (built by IndexPhones).
   std::vector<std::uint64_t> sorted_keys;
@@ -48,18 +42,13 @@ struct StayTable {
 
   // The phone's first stay that ends at or after `time` (its stay past the end if none).
   StayId FirstStayEndingFrom(PhoneIdx phone, std::int64_t time) const;
-
-  // Appends the stays of one more phone, not listed before, from its records
-  // in order (by time, ties broken by the caller's rule). Consecutive records in the same cell
-  // form one stay, however far apart in time; a stay starts at its first record and ends at the
-  // phone's next record (in another cell) if that comes at most `gap_s` after the stay's last
-  // record, otherwise at its last record. No records, no stays (the phone is still listed).
-  void AppendPhone(std::uint64_t phone_key, std::span<const CellVisit> visits, std::int64_t gap_s);
 };
 
-// The stays of every phone of `runs`, in the same phone order, as AppendPhone would make them from
-// the records behind the runs: consecutive runs on towers in one grid cell (`tower_cell`) make one
-// stay. Phones are split over `threads` threads; the result does not depend on how many. Phones
+// The stays of every phone of `runs`, in the same phone order: consecutive runs on towers in one
+// grid cell (`tower_cell`) make one stay (consecutive records in one cell are one stay, however
+// far apart in time); a stay starts at its first record and ends at the phone's next record (in
+// another cell) if that comes at most `gap_s` after the stay's last record, otherwise at its last
+// record. Phones are split over `threads` threads; the result does not depend on how many. Phones
 // are indexed (IndexPhones). At most 2^32 - 1 stays.
 StayTable StaysFromRuns(const RunTable& runs, std::span<const CellIdx> tower_cell,
                         std::int64_t gap_s, int threads);
