@@ -43,8 +43,8 @@ class Writer {
   void Value(const T& value) {
     Bytes(&value, sizeof value);
   }
-  template <typename T>
-  void Column(const std::vector<T>& column) {
+  template <typename T, typename Allocator>
+  void Column(const std::vector<T, Allocator>& column) {
     Bytes(column.data(), column.size() * sizeof(T));
   }
   void Text(const std::string& text) {
@@ -72,8 +72,8 @@ class Reader {
     return Bytes(&value, sizeof value);
   }
   // Reads `count` values, refusing counts the rest of the file cannot hold before allocating.
-  template <typename T>
-  bool Column(std::vector<T>& column, std::uint64_t count) {
+  template <typename T, typename Allocator>
+  bool Column(std::vector<T, Allocator>& column, std::uint64_t count) {
     if (!ok_ || count > left_ / sizeof(T)) return ok_ = false;
     column.resize(count);
     return Bytes(column.data(), count * sizeof(T));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engines/companions/column.h"
 
 namespace lifeline::companions {
 
@@ -80,9 +81,9 @@ using PhoneIdx = std::uint32_t;
 struct RunTable {
   std::vector<std::uint64_t> phone_keys;          // distinct
   std::vector<std::uint64_t> phone_first_run{0};  // size phone_keys.size() + 1
-  std::vector<std::uint32_t> tower;               // per run: tower index (sorted by cell_id)
-  std::vector<std::int64_t> first;                // per run: its first record's time
-  std::vector<std::int64_t> last;                 // per run: its last record's time
+  Column<std::uint32_t> tower;                    // per run: tower index (sorted by cell_id)
+  Column<std::int64_t> first;                     // per run: its first record's time
+  Column<std::int64_t> last;                      // per run: its last record's time
 
   std::size_t size() const { return tower.size(); }
   std::size_t phone_count() const { return phone_keys.size(); }

@@ -23,9 +23,9 @@ using CellIdx = std::uint32_t;
 struct StayTable {
   std::vector<std::uint64_t> phone_keys;    // distinct
   std::vector<StayId> phone_first_stay{0};  // size phone_keys.size() + 1
-  std::vector<CellIdx> cell;                // per stay: its grid cell
-  std::vector<std::int64_t> start;          // per stay: its first record's time
-  std::vector<std::int64_t> end;            // per stay: see StaysFromRuns
+  Column<CellIdx> cell;                     // per stay: its grid cell
+  Column<std::int64_t> start;               // per stay: its first record's time
+  Column<std::int64_t> end;                 // per stay: see StaysFromRuns
 
   // Phone keys ascending and their indices, for FindPhone (built by IndexPhones).
   std::vector<std::uint64_t> sorted_keys;
