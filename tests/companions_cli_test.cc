@@ -245,6 +245,11 @@ TEST_F(CompanionsCliTest, TheStoreAnswersAsTheCsvDoes) {
   const CommandResult explain =
       Run("explain --store city.runs --cases cases.csv --case 13800000001 --companion 13900000002");
   EXPECT_NE(explain.output.find("2 qualifying co-stays"), std::string::npos) << explain.output;
+  // Another rule than the stored stays': built from the runs, as from the CSV.
+  EXPECT_EQ(Run("--store city.runs --cases cases.csv --gap 7200").output,
+            Run(std::string(kInputs) + " --gap 7200").output);
+  EXPECT_EQ(Run("--store city.runs --cases cases.csv --origin 29.99,113.99").output,
+            Run(std::string(kInputs) + " --origin 29.99,113.99").output);
 
   // Damage and misuse are refused with a reason, never trusted.
   Write("broken.runs", ReadFile(dir_ + "/city.runs").substr(0, 100));

@@ -302,6 +302,8 @@ struct LocalRecords {
   std::int64_t rows_read = 0;
   std::int64_t bad_rows = 0;
   std::string key_fingerprint;  // of a pseudonymised store
+  // A store's stays and index built at ingest, used instead of the runs when the rule is theirs.
+  std::optional<companions::PreparedStays> prepared;
 };
 
 // How numbers become keys: the keyer the flags ask for and, when pseudonymised, the fingerprint
@@ -490,6 +492,29 @@ RunTable OwnPhones(RunTable runs, const Cluster& cluster) {
   return own;
 }
 
+// "LAT,LON" as a point on the globe.
+std::optional<LatLon> ParseOrigin(std::string_view text) {
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  const std::optional<double> lat = ParseCsvDouble(text.substr(0, comma));
+  const std::optional<double> lon = ParseCsvDouble(text.substr(comma + 1));
+  if (!lat || !lon || !IsValidLatLon({*lat, *lon})) return std::nullopt;
+  return LatLon{*lat, *lon};
+}
+
+// Whether a store's prepared stays were built for the rule these flags ask for (the gap, the
+// default cell size, the origin); the window, overlap and dwell apply at evaluation.
+bool UsesPrepared(const companions::PreparedStays& prepared,
+                  const CompanionsCommandOptions& options) {
+  const std::optional<LatLon> origin =
+      options.origin.empty() ? std::nullopt : ParseOrigin(options.origin);
+  const bool same_origin =
+      origin.has_value() == prepared.origin.has_value() &&
+      (!origin || (origin->lat == prepared.origin->lat && origin->lon == prepared.origin->lon));
+  return prepared.gap_s == options.gap_s &&
+         prepared.cell_meters == companions::kDefaultCellMeters && same_origin;
+}
+
 // Loads the records: from the columnar store (--store) or from cells.csv and records.csv. Returns
 // the exit code so far.
 int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
@@ -524,23 +549,21 @@ int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, i
        {"phones", std::to_string(store->runs.phone_count())},
        {"runs", std::to_string(store->runs.size())},
        {"seconds", Fixed(SecondsSince(start), 2)}});
+  if (cluster.size() > 1 || !store->prepared || !UsesPrepared(*store->prepared, options)) {
+    // The runs are needed after all: checked before anything trusts them.
+    const Status runs = store->CheckRuns();
+    if (!runs.ok()) Say(say.errors, say.locale, runs.message_id(), runs.args());
+    if (cluster.Max(runs.ok() ? 0 : 1) != 0) return kCompanionsExitUnreadable;
+    store->prepared.reset();
+  }
   local.towers = std::move(store->towers);
+  local.prepared = std::move(store->prepared);
   local.runs = OwnPhones(std::move(store->runs), cluster);
   local.names = std::move(store->names);
   local.rows_read = cluster.rank() == 0 ? store->rows_read : 0;
   local.bad_rows = cluster.rank() == 0 ? store->bad_rows : 0;
   local.key_fingerprint = store->key_fingerprint;
   return kCompanionsExitOk;
-}
-
-// "LAT,LON" as a point on the globe.
-std::optional<LatLon> ParseOrigin(std::string_view text) {
-  const std::size_t comma = text.find(',');
-  if (comma == std::string_view::npos) return std::nullopt;
-  const std::optional<double> lat = ParseCsvDouble(text.substr(0, comma));
-  const std::optional<double> lon = ParseCsvDouble(text.substr(comma + 1));
-  if (!lat || !lon || !IsValidLatLon({*lat, *lon})) return std::nullopt;
-  return LatLon{*lat, *lon};
 }
 
 void ReportFailure(const Status& status, const Reporter& say) {
@@ -554,6 +577,11 @@ void ReportFailure(const Status& status, const Reporter& say) {
 // and dwell in those cells.
 Result<CompanionEngine> BuildEngine(const CompanionRule& rule, LocalRecords& local, int threads,
                                     Cluster& cluster) {
+  if (local.prepared) {
+    companions::PreparedStays& prepared = *local.prepared;
+    return CompanionEngine::FromParts(std::move(prepared.cells), std::move(prepared.stays),
+                                      std::move(prepared.index), rule);
+  }
   if (cluster.size() == 1) {
     return CompanionEngine::FromRuns(local.towers, std::move(local.runs), rule, {}, threads);
   }
@@ -881,7 +909,28 @@ int RunCompanionsIngest(const CompanionsCommandOptions& options, std::FILE* erro
   if (const int code = LoadRecords(csv, *keying, threads, single, say, local); code != 0) {
     return code;
   }
+  // The stays and index of the default rule, so that queries with it skip building them.
+  const Clock::time_point prepare_start = Clock::now();
+  const CompanionRule rule;
+  Result<CompanionEngine::TowerGrid> grid = CompanionEngine::GridCellsOf(local.towers, rule);
+  if (!grid.ok()) {
+    ReportFailure(grid.status(), say);
+    return kCompanionsExitFailed;
+  }
+  companions::PreparedStays prepared;
+  prepared.gap_s = rule.gap_s;
+  prepared.cell_meters = rule.cell_meters;
+  prepared.stays = companions::StaysFromRuns(local.runs, grid->tower_cell, rule.gap_s, threads);
+  prepared.index = companions::CellIndex(prepared.stays, grid->cells.size(),
+                                         companions::kDefaultLongStaySeconds, threads);
+  prepared.cells = std::move(grid->cells);
+  Say(errors, say.locale, "companions.progress.built",
+      {{"stays", std::to_string(prepared.stays.size())},
+       {"phones", std::to_string(prepared.stays.phone_count())},
+       {"cells", std::to_string(prepared.cells.size())},
+       {"seconds", Fixed(SecondsSince(prepare_start), 2)}});
   RunStore store;
+  store.prepared = std::move(prepared);
   store.towers = std::move(local.towers);
   store.runs = std::move(local.runs);
   store.names = std::move(local.names);

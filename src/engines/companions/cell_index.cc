@@ -7,15 +7,27 @@
 
 namespace lifeline::companions {
 
-CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s,
-                     int threads)
-    : cell_count_(cell_count) {
+void CellIndex::SetBounds(std::int64_t long_stay_s) {
   for (std::size_t length_class = 0; length_class < kLengthClasses; ++length_class) {
     // Saturates rather than overflows for huge settings.
     bound_[length_class] = long_stay_s > (std::numeric_limits<std::int64_t>::max() >> length_class)
                                ? std::numeric_limits<std::int64_t>::max()
                                : long_stay_s << length_class;
   }
+}
+
+CellIndex::CellIndex(std::size_t cell_count, std::int64_t long_stay_s,
+                     std::vector<std::uint64_t> bucket_begin, Column<Entry> entries)
+    : cell_count_(cell_count),
+      bucket_begin_(std::move(bucket_begin)),
+      entries_(std::move(entries)) {
+  SetBounds(long_stay_s);
+}
+
+CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s,
+                     int threads)
+    : cell_count_(cell_count) {
+  SetBounds(long_stay_s);
   const std::size_t stay_count = stays.size();
   const std::size_t buckets = kLengthClasses * cell_count;
   const auto bucket_of = [&](std::size_t stay) {
@@ -51,7 +63,7 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
     }
   }
   bucket_begin_[buckets] = total;
-  entries_.reset(new Entry[stay_count]);
+  entries_.resize(stay_count);
   ParallelFor(slices, threads, [&](std::size_t slice) {
     std::vector<std::uint64_t>& next = offset[slice];
     // A phone's distinct cells are few: its totals in a short list searched linearly.
@@ -85,8 +97,8 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
   std::vector<std::vector<std::uint64_t>> keys(static_cast<std::size_t>(std::max(threads, 1)));
   std::vector<std::vector<Entry>> moved(keys.size());
   ParallelFor(buckets, threads, [&](std::size_t bucket, std::size_t worker) {
-    Entry* const first = entries_.get() + bucket_begin_[bucket];
-    Entry* const last = entries_.get() + bucket_begin_[bucket + 1];
+    Entry* const first = entries_.data() + bucket_begin_[bucket];
+    Entry* const last = entries_.data() + bucket_begin_[bucket + 1];
     if (last - first < 2) return;
     const auto [low, high] = std::minmax_element(
         first, last, [](const Entry& a, const Entry& b) { return a.start < b.start; });

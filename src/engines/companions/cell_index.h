@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+
 #include <vector>
+#include "engines/companions/column.h"
 
 #include "engines/companions/stays.h"
 
@@ -45,6 +47,18 @@ class CellIndex {
   CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s,
             int threads = 1);
 
+  // An index as its parts (bucket_begin() and entries() of one built for the same stays and
+  // cells, long_stay_s as given then), e.g. mapped from a columnar store. The caller has checked
+  // that bucket_begin has kLengthClasses · cell_count + 1 ascending offsets from 0 to the
+  // entries' count and that every entry's owner and stay are in range.
+  CellIndex(std::size_t cell_count, std::int64_t long_stay_s,
+            std::vector<std::uint64_t> bucket_begin, Column<Entry> entries);
+
+  std::size_t cell_count() const { return cell_count_; }
+  std::int64_t long_stay_s() const { return bound_[0]; }
+  const std::vector<std::uint64_t>& bucket_begin() const { return bucket_begin_; }
+  const Column<Entry>& entries() const { return entries_; }
+
   // Calls visit(entry) for every stay in `cell` whose overlap with [from, to],
   // min(end, to) − max(start, from), exceeds `min_overlap` (>= 0), in an unspecified order.
   template <typename Visit>
@@ -57,8 +71,10 @@ class CellIndex {
   std::array<std::int64_t, kLengthClasses> bound_{};
   // One compressed sparse row over (class, cell) buckets, bucket = class · cells + cell; within a
   // bucket by start, ties by stay id.
+  void SetBounds(std::int64_t long_stay_s);
+
   std::vector<std::uint64_t> bucket_begin_{0};
-  std::unique_ptr<Entry[]> entries_;
+  Column<Entry> entries_;
 };
 
 template <typename Visit>
@@ -74,8 +90,8 @@ void CellIndex::ForEachOverlap(CellIdx cell, std::int64_t from, std::int64_t to,
   };
   for (std::size_t length_class = 0; length_class < kLengthClasses; ++length_class) {
     const std::size_t bucket = length_class * cell_count_ + cell;
-    const Entry* first = entries_.get() + bucket_begin_[bucket];
-    const Entry* last = entries_.get() + bucket_begin_[bucket + 1];
+    const Entry* first = entries_.data() + bucket_begin_[bucket];
+    const Entry* last = entries_.data() + bucket_begin_[bucket + 1];
     if (first == last) continue;
     if (length_class + 1 < kLengthClasses) {
       first = std::upper_bound(

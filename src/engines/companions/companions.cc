@@ -276,6 +276,20 @@ Result<CompanionEngine> CompanionEngine::FromStays(std::vector<CellKey> cells, S
   return engine;
 }
 
+Result<CompanionEngine> CompanionEngine::FromParts(std::vector<CellKey> cells, StayTable stays,
+                                                   CellIndex index, const CompanionRule& rule) {
+  RETURN_IF_ERROR(CheckRule(rule, EngineOptions{}));
+  CompanionEngine engine;
+  engine.rule_ = rule;
+  engine.cells_ = std::move(cells);
+  engine.stays_ = std::move(stays);
+  if (engine.stays_.sorted_keys.size() != engine.stays_.phone_count()) {
+    engine.stays_.IndexPhones();
+  }
+  engine.index_ = std::move(index);
+  return engine;
+}
+
 template <typename Sink>
 void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> only, CaseScan& scan,
                                Sink&& sink) const {

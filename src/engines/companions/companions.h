@@ -145,6 +145,11 @@ class CompanionEngine {
                                            const CompanionRule& rule,
                                            const EngineOptions& options = {}, int threads = 1);
 
+  // The same from stays and an index built before for `rule`'s gap, cell size and origin over
+  // `cells` (a columnar store's prepared part): straight to evaluation.
+  static Result<CompanionEngine> FromParts(std::vector<CellKey> cells, StayTable stays,
+                                           CellIndex index, const CompanionRule& rule);
+
   // The grid cells `towers` lie in under `rule`, ascending by key, and each tower's index into
   // them. InvalidArgument for a bad rule or towers off the globe.
   struct TowerGrid {
@@ -168,6 +173,7 @@ class CompanionEngine {
   const StayTable& stays() const { return stays_; }
   // The grid cells towers lie in, ascending by key; CellIdx indexes this.
   const std::vector<CellKey>& cells() const { return cells_; }
+  const CellIndex& index() const { return index_; }
 
  private:
   struct Hit;

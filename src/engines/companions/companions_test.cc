@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -867,6 +868,83 @@ TEST(RunStoreTest, RoundTripsAndRefusesDamage) {
   refused("", "companions.store.foreign");
   std::remove(path.c_str());
   EXPECT_EQ(ReadRunStore(path).status().message_id(), "companions.store.unreadable");
+}
+
+TEST(RunStoreTest, PreparedStaysAnswerAsTheRunsDoAndDamageIsRefused) {
+  for (const std::uint64_t seed : {11u, 12u, 13u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    City city = RandomCity(seed);
+    city.rule = CompanionRule{};
+    std::mt19937_64 rng(seed);
+    std::vector<std::int64_t> bad_lines;
+    const std::string csv = RecordsCsv(city, rng, bad_lines);
+    RunStore store;
+    store.towers = city.towers;
+    std::sort(store.towers.begin(), store.towers.end(),
+              [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+    const TowerLookup lookup(store.towers);
+    auto ingest = IngestRecords(StringSource(csv), csv.find('\n') + 1, 0, csv.size(), {3, 2, 0},
+                                lookup, PhoneKeyer(), IngestOptions());
+    ASSERT_TRUE(ingest.ok());
+    store.runs = BuildRuns(std::move(ingest->records), 2);
+    auto grid = CompanionEngine::GridCellsOf(store.towers, city.rule);
+    ASSERT_TRUE(grid.ok());
+    PreparedStays prepared;
+    prepared.gap_s = city.rule.gap_s;
+    prepared.cell_meters = city.rule.cell_meters;
+    prepared.stays = StaysFromRuns(store.runs, grid->tower_cell, city.rule.gap_s, 2);
+    prepared.index = CellIndex(prepared.stays, grid->cells.size(), kDefaultLongStaySeconds, 2);
+    prepared.cells = grid->cells;
+    store.prepared = std::move(prepared);
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("prepared_" + std::to_string(::getpid())))
+            .string();
+    ASSERT_TRUE(WriteRunStore(path, store).ok());
+
+    const PhoneKeyer keyer;
+    std::vector<Case> cases = city.cases;
+    for (Case& confirmed : cases) confirmed.phone = keyer.Key(PhoneTextOf(confirmed.phone));
+    const auto from_runs = CompanionEngine::FromRuns(store.towers, store.runs, city.rule);
+    ASSERT_TRUE(from_runs.ok());
+    const auto expected = from_runs->Evaluate(cases);
+    ASSERT_TRUE(expected.ok());
+    {
+      auto read = ReadRunStore(path);
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      ASSERT_TRUE(read->prepared.has_value());
+      ASSERT_TRUE(read->CheckRuns().ok());
+      EXPECT_EQ(read->runs.tower, store.runs.tower);
+      PreparedStays& mapped = *read->prepared;
+      EXPECT_EQ(mapped.gap_s, 3600);
+      EXPECT_FALSE(mapped.origin.has_value());
+      const auto engine = CompanionEngine::FromParts(
+          std::move(mapped.cells), std::move(mapped.stays), std::move(mapped.index), city.rule);
+      ASSERT_TRUE(engine.ok());
+      const auto pairs = engine->Evaluate(cases, 2);
+      ASSERT_TRUE(pairs.ok());
+      EXPECT_EQ(*pairs, *expected);
+    }
+
+    // An index entry naming a phone past the last, in the file's last bytes: refused, not used.
+    std::string bytes;
+    {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GE(bytes.size(), sizeof(CellIndex::Entry));
+    std::string damaged = bytes;
+    CellIndex::Entry last;
+    std::memcpy(&last, damaged.data() + damaged.size() - sizeof last, sizeof last);
+    last.owner = 0xfffffff0u;
+    std::memcpy(damaged.data() + damaged.size() - sizeof last, &last, sizeof last);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+    const auto refused = ReadRunStore(path);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().message_id(), "companions.store.damaged");
+    EXPECT_NE(refused.status().ToString().find("an index entry names no stay"), std::string::npos)
+        << refused.status().ToString();
+    std::remove(path.c_str());
+  }
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 #include "engines/companions/run_store.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -9,7 +14,8 @@
 namespace lifeline::companions {
 namespace {
 
-constexpr char kMagic[8] = {'L', 'L', 'R', 'U', 'N', 'S', '0', '1'};
+constexpr char kMagic[8] = {'L', 'L', 'R', 'U', 'N', 'S', '0', '2'};
+constexpr std::uint64_t kAlign = 64;
 // Texts longer than this in a store are damage, not data.
 constexpr std::uint64_t kMaxText = 1 << 16;
 
@@ -22,6 +28,19 @@ struct Header {
   std::int64_t rows_read;
   std::int64_t bad_rows;
   char key_fingerprint[32];  // hex, NUL-padded; all NUL when not pseudonymised
+  std::uint64_t prepared;    // 1 if the prepared stays follow the runs
+};
+
+struct PreparedHeader {
+  std::int64_t gap_s;
+  double cell_meters;
+  std::uint64_t has_origin;
+  double origin_lat;
+  double origin_lon;
+  std::int64_t long_stay_s;
+  std::uint64_t cells;
+  std::uint64_t stays;
+  std::uint64_t buckets;  // offsets in the index: buckets + 1
 };
 
 struct FileCloser {
@@ -33,65 +52,125 @@ Status StoreError(const std::string& id, const std::string& path, const std::str
   return Status::InvalidArgument(id, {{"path", path}, {"detail", detail}});
 }
 
+// Writes values in order, padding columns to kAlign so that a mapped store can use them in place.
 class Writer {
  public:
   explicit Writer(std::FILE* file) : file_(file) {}
   void Bytes(const void* data, std::size_t size) {
     if (ok_ && size > 0) ok_ = std::fwrite(data, 1, size, file_) == size;
+    at_ += size;
   }
   template <typename T>
   void Value(const T& value) {
     Bytes(&value, sizeof value);
   }
-  template <typename T, typename Allocator>
-  void Column(const std::vector<T, Allocator>& column) {
-    Bytes(column.data(), column.size() * sizeof(T));
+  template <typename Values>
+  void Column(const Values& column) {
+    Align();
+    Bytes(column.data(), column.size() * sizeof(column[0]));
   }
   void Text(const std::string& text) {
     Value(static_cast<std::uint32_t>(text.size()));
     Bytes(text.data(), text.size());
   }
+  void Align() {
+    static constexpr char kZeros[kAlign] = {};
+    Bytes(kZeros, static_cast<std::size_t>((kAlign - at_ % kAlign) % kAlign));
+  }
   bool ok() const { return ok_; }
 
  private:
   std::FILE* file_;
+  std::uint64_t at_ = 0;
   bool ok_ = true;
 };
 
+// Reads a mapped store in order, refusing anything past its end.
 class Reader {
  public:
-  Reader(std::FILE* file, std::uint64_t size) : file_(file), left_(size) {}
-  bool Bytes(void* data, std::uint64_t size) {
-    if (!ok_ || size > left_) return ok_ = false;
-    if (size > 0 && std::fread(data, 1, size, file_) != size) return ok_ = false;
-    left_ -= size;
+  Reader(const char* base, std::uint64_t size, std::shared_ptr<const void> keeper)
+      : base_(base), size_(size), keeper_(std::move(keeper)) {}
+  bool Bytes(void* out, std::uint64_t size) {
+    if (!ok_ || size > size_ - at_) return ok_ = false;
+    std::memcpy(out, base_ + at_, size);
+    at_ += size;
     return true;
   }
   template <typename T>
   bool Value(T& value) {
     return Bytes(&value, sizeof value);
   }
-  // Reads `count` values, refusing counts the rest of the file cannot hold before allocating.
-  template <typename T, typename Allocator>
-  bool Column(std::vector<T, Allocator>& column, std::uint64_t count) {
-    if (!ok_ || count > left_ / sizeof(T)) return ok_ = false;
-    column.resize(count);
-    return Bytes(column.data(), count * sizeof(T));
-  }
   bool Text(std::string& text) {
     std::uint32_t size = 0;
-    if (!Value(size) || size > kMaxText || size > left_) return ok_ = false;
-    text.resize(size);
-    return Bytes(text.data(), size);
+    if (!Value(size) || size > kMaxText || size > size_ - at_) return ok_ = false;
+    text.assign(base_ + at_, size);
+    at_ += size;
+    return true;
   }
-  std::uint64_t left() const { return left_; }
+  void Align() { at_ = std::min(size_, (at_ + kAlign - 1) / kAlign * kAlign); }
+  // `count` values in place (a view kept alive with the mapping); empty on damage.
+  template <typename T>
+  companions::Column<T> View(std::uint64_t count) {
+    Align();
+    if (!ok_ || count > (size_ - at_) / sizeof(T)) {
+      ok_ = false;
+      return {};
+    }
+    const auto* data = reinterpret_cast<const T*>(base_ + at_);
+    at_ += count * sizeof(T);
+    return companions::Column<T>::View(data, count, keeper_);
+  }
+  // `count` values copied into a vector.
+  template <typename T>
+  bool Copy(std::vector<T>& out, std::uint64_t count) {
+    const companions::Column<T> view = View<T>(count);
+    if (!ok_) return false;
+    out.assign(view.begin(), view.end());
+    return true;
+  }
+  std::uint64_t left() const { return size_ - at_; }
   bool ok() const { return ok_; }
 
  private:
-  std::FILE* file_;
-  std::uint64_t left_;
+  const char* base_;
+  std::uint64_t size_;
+  std::uint64_t at_ = 0;
+  std::shared_ptr<const void> keeper_;
   bool ok_ = true;
 };
+
+// The prepared part's offsets and indices, checked so that nothing built on it reads out of
+// bounds. Empty when consistent, else what is wrong.
+std::string CheckPrepared(const PreparedStays& prepared, std::size_t phones) {
+  const StayTable& stays = prepared.stays;
+  const std::size_t cells = prepared.cells.size();
+  if (!std::is_sorted(prepared.cells.begin(), prepared.cells.end()) ||
+      std::adjacent_find(prepared.cells.begin(), prepared.cells.end()) != prepared.cells.end()) {
+    return "grid cells out of order";
+  }
+  if (stays.phone_first_stay.size() != phones + 1 || stays.phone_first_stay.front() != 0 ||
+      stays.phone_first_stay.back() != stays.size() ||
+      !std::is_sorted(stays.phone_first_stay.begin(), stays.phone_first_stay.end())) {
+    return "stay offsets do not cover the stays";
+  }
+  if (std::any_of(stays.cell.begin(), stays.cell.end(),
+                  [&](CellIdx cell) { return cell >= cells; })) {
+    return "a stay names no grid cell";
+  }
+  const std::vector<std::uint64_t>& begin = prepared.index.bucket_begin();
+  if (begin.size() != CellIndex::kLengthClasses * cells + 1 || begin.front() != 0 ||
+      begin.back() != stays.size() || !std::is_sorted(begin.begin(), begin.end())) {
+    return "index offsets do not cover the stays";
+  }
+  const Column<CellIndex::Entry>& entries = prepared.index.entries();
+  if (entries.size() != stays.size() ||
+      std::any_of(entries.begin(), entries.end(), [&](const CellIndex::Entry& entry) {
+        return entry.owner >= phones || entry.stay >= stays.size();
+      })) {
+    return "an index entry names no stay";
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -109,6 +188,7 @@ Status WriteRunStore(const std::string& path, const RunStore& store) {
   header.bad_rows = store.bad_rows;
   std::memcpy(header.key_fingerprint, store.key_fingerprint.data(),
               std::min(store.key_fingerprint.size(), sizeof header.key_fingerprint - 1));
+  header.prepared = store.prepared ? 1 : 0;
   Writer out(file.get());
   out.Value(header);
   for (const Tower& tower : store.towers) {
@@ -116,14 +196,36 @@ Status WriteRunStore(const std::string& path, const RunStore& store) {
     out.Value(tower.lat);
     out.Value(tower.lon);
   }
+  for (const auto& [key, text] : store.names) {
+    out.Value(key);
+    out.Text(text);
+  }
   out.Column(store.runs.phone_keys);
   out.Column(store.runs.phone_first_run);
   out.Column(store.runs.tower);
   out.Column(store.runs.first);
   out.Column(store.runs.last);
-  for (const auto& [key, text] : store.names) {
-    out.Value(key);
-    out.Text(text);
+  if (store.prepared) {
+    const PreparedStays& prepared = *store.prepared;
+    PreparedHeader part{};
+    part.gap_s = prepared.gap_s;
+    part.cell_meters = prepared.cell_meters;
+    part.has_origin = prepared.origin ? 1 : 0;
+    part.origin_lat = prepared.origin ? prepared.origin->lat : 0;
+    part.origin_lon = prepared.origin ? prepared.origin->lon : 0;
+    part.long_stay_s = prepared.index.long_stay_s();
+    part.cells = prepared.cells.size();
+    part.stays = prepared.stays.size();
+    part.buckets = prepared.index.bucket_begin().size() - 1;
+    out.Align();
+    out.Value(part);
+    out.Column(prepared.cells);
+    out.Column(prepared.stays.phone_first_stay);
+    out.Column(prepared.stays.cell);
+    out.Column(prepared.stays.start);
+    out.Column(prepared.stays.end);
+    out.Column(prepared.index.bucket_begin());
+    out.Column(prepared.index.entries());
   }
   const bool written = out.ok() && std::fflush(file.get()) == 0;
   const int saved_errno = errno;
@@ -137,15 +239,27 @@ Status WriteRunStore(const std::string& path, const RunStore& store) {
 }
 
 Result<RunStore> ReadRunStore(const std::string& path) {
-  File file(std::fopen(path.c_str(), "rb"));
-  if (!file) return StoreError("companions.store.unreadable", path, std::strerror(errno));
-  if (std::fseek(file.get(), 0, SEEK_END) != 0) {
-    return StoreError("companions.store.unreadable", path, std::strerror(errno));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return StoreError("companions.store.unreadable", path, std::strerror(errno));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const std::string detail = std::strerror(errno);
+    ::close(fd);
+    return StoreError("companions.store.unreadable", path, detail);
   }
-  const long size = std::ftell(file.get());
-  std::rewind(file.get());
-  if (size < 0) return StoreError("companions.store.unreadable", path, std::strerror(errno));
-  Reader in(file.get(), static_cast<std::uint64_t>(size));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size < sizeof(Header)) {
+    ::close(fd);
+    return StoreError("companions.store.foreign", path);
+  }
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED)
+    return StoreError("companions.store.unreadable", path, std::strerror(errno));
+  ::madvise(mapped, size, MADV_WILLNEED);
+  const std::shared_ptr<const void> keeper(
+      mapped, [size](const void* at) { ::munmap(const_cast<void*>(at), size); });
+  Reader in(static_cast<const char*>(mapped), size, keeper);
 
   Header header{};
   if (!in.Value(header) || std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) {
@@ -164,15 +278,42 @@ Result<RunStore> ReadRunStore(const std::string& path) {
   for (Tower& tower : store.towers) {
     if (!in.Text(tower.cell_id) || !in.Value(tower.lat) || !in.Value(tower.lon)) break;
   }
-  in.Column(store.runs.phone_keys, header.phones);
-  in.Column(store.runs.phone_first_run, header.phones + 1);
-  in.Column(store.runs.tower, header.runs);
-  in.Column(store.runs.first, header.runs);
-  in.Column(store.runs.last, header.runs);
   for (std::uint64_t name = 0; name < header.names && in.ok(); ++name) {
     std::uint64_t key = 0;
     std::string text;
     if (in.Value(key) && in.Text(text)) store.names.emplace(key, std::move(text));
+  }
+  in.Copy(store.runs.phone_keys, header.phones);
+  in.Copy(store.runs.phone_first_run, header.phones + 1);
+  store.runs.tower = in.View<std::uint32_t>(header.runs);
+  store.runs.first = in.View<std::int64_t>(header.runs);
+  store.runs.last = in.View<std::int64_t>(header.runs);
+  if (header.prepared > 1) return StoreError("companions.store.damaged", path, "bad header");
+  if (header.prepared == 1 && in.ok()) {
+    PreparedHeader part{};
+    in.Align();
+    in.Value(part);
+    PreparedStays prepared;
+    prepared.gap_s = part.gap_s;
+    prepared.cell_meters = part.cell_meters;
+    if (part.has_origin != 0) prepared.origin = LatLon{part.origin_lat, part.origin_lon};
+    in.Copy(prepared.cells, part.cells);
+    prepared.stays.phone_keys = store.runs.phone_keys;
+    in.Copy(prepared.stays.phone_first_stay, header.phones + 1);
+    prepared.stays.cell = in.View<CellIdx>(part.stays);
+    prepared.stays.start = in.View<std::int64_t>(part.stays);
+    prepared.stays.end = in.View<std::int64_t>(part.stays);
+    std::vector<std::uint64_t> bucket_begin;
+    in.Copy(bucket_begin, part.buckets + 1);
+    Column<CellIndex::Entry> entries = in.View<CellIndex::Entry>(part.stays);
+    if (in.ok()) {
+      prepared.index =
+          CellIndex(part.cells, part.long_stay_s, std::move(bucket_begin), std::move(entries));
+      if (const std::string wrong = CheckPrepared(prepared, header.phones); !wrong.empty()) {
+        return StoreError("companions.store.damaged", path, wrong);
+      }
+      store.prepared = std::move(prepared);
+    }
   }
   if (!in.ok()) return StoreError("companions.store.damaged", path, "truncated");
   if (in.left() != 0) return StoreError("companions.store.damaged", path, "trailing bytes");
@@ -181,15 +322,20 @@ Result<RunStore> ReadRunStore(const std::string& path) {
       return StoreError("companions.store.damaged", path, "towers out of order");
     }
   }
-  const Status valid = store.runs.Validate(store.towers.size());
-  if (!valid.ok()) {
-    std::string detail;
-    for (const auto& [name, value] : valid.args()) {
-      if (name == "reason") detail = value;
-    }
-    return StoreError("companions.store.damaged", path, detail);
-  }
+  store.path_ = path;
+  // A query that uses the prepared stays never touches the runs: they are checked when used.
+  if (!store.prepared) RETURN_IF_ERROR(store.CheckRuns());
   return store;
+}
+
+Status RunStore::CheckRuns() const {
+  const Status valid = runs.Validate(towers.size());
+  if (valid.ok()) return valid;
+  std::string detail;
+  for (const auto& [name, value] : valid.args()) {
+    if (name == "reason") detail = value;
+  }
+  return StoreError("companions.store.damaged", path_, detail);
 }
 
 }  // namespace lifeline::companions
