@@ -265,15 +265,8 @@ Result<CompanionEngine> CompanionEngine::FromStays(std::vector<CellKey> cells, S
                                                    const CompanionRule& rule,
                                                    const EngineOptions& options, int threads) {
   RETURN_IF_ERROR(CheckRule(rule, options));
-  CompanionEngine engine;
-  engine.rule_ = rule;
-  engine.cells_ = std::move(cells);
-  engine.stays_ = std::move(stays);
-  if (engine.stays_.sorted_keys.size() != engine.stays_.phone_count()) {
-    engine.stays_.IndexPhones();
-  }
-  engine.index_ = CellIndex(engine.stays_, engine.cells_.size(), options.long_stay_s, threads);
-  return engine;
+  CellIndex index(stays, cells.size(), options.long_stay_s, threads);
+  return FromParts(std::move(cells), std::move(stays), std::move(index), rule);
 }
 
 Result<CompanionEngine> CompanionEngine::FromParts(std::vector<CellKey> cells, StayTable stays,

@@ -813,9 +813,9 @@ TEST(PhoneKeyerTest, DigitsPackAndUnpackOthersHash) {
   EXPECT_EQ(PhoneText(one.Key("13800138000"), {})[0], '~');
 }
 
-TEST(RunStoreTest, RoundTripsAndRefusesDamage) {
-  const City city = RandomCity(5);
-  std::mt19937_64 rng(5);
+// A store of a random city's runs (towers sorted), ingested from its records.csv text.
+RunStore StoreOf(const City& city, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
   std::vector<std::int64_t> bad_lines;
   const std::string csv = RecordsCsv(city, rng, bad_lines);
   RunStore store;
@@ -825,9 +825,15 @@ TEST(RunStoreTest, RoundTripsAndRefusesDamage) {
   const TowerLookup lookup(store.towers);
   auto ingest = IngestRecords(StringSource(csv), csv.find('\n') + 1, 0, csv.size(), {3, 2, 0},
                               lookup, PhoneKeyer(), IngestOptions());
-  ASSERT_TRUE(ingest.ok());
+  EXPECT_TRUE(ingest.ok());
   store.names = ingest->names;
   store.runs = BuildRuns(std::move(ingest->records), 2);
+  return store;
+}
+
+TEST(RunStoreTest, RoundTripsAndRefusesDamage) {
+  const City city = RandomCity(5);
+  RunStore store = StoreOf(city, 5);
   store.rows_read = 123;
   store.bad_rows = 4;
   const std::string path =
@@ -875,18 +881,7 @@ TEST(RunStoreTest, PreparedStaysAnswerAsTheRunsDoAndDamageIsRefused) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     City city = RandomCity(seed);
     city.rule = CompanionRule{};
-    std::mt19937_64 rng(seed);
-    std::vector<std::int64_t> bad_lines;
-    const std::string csv = RecordsCsv(city, rng, bad_lines);
-    RunStore store;
-    store.towers = city.towers;
-    std::sort(store.towers.begin(), store.towers.end(),
-              [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
-    const TowerLookup lookup(store.towers);
-    auto ingest = IngestRecords(StringSource(csv), csv.find('\n') + 1, 0, csv.size(), {3, 2, 0},
-                                lookup, PhoneKeyer(), IngestOptions());
-    ASSERT_TRUE(ingest.ok());
-    store.runs = BuildRuns(std::move(ingest->records), 2);
+    RunStore store = StoreOf(city, seed);
     auto grid = CompanionEngine::GridCellsOf(store.towers, city.rule);
     ASSERT_TRUE(grid.ok());
     PreparedStays prepared;
