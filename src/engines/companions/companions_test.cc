@@ -942,5 +942,62 @@ TEST(RunStoreTest, PreparedStaysAnswerAsTheRunsDoAndDamageIsRefused) {
   }
 }
 
+TEST(RunStoreTest, ACorruptedStoreIsRefusedOrAnsweredNeverCrashes) {
+  City city = RandomCity(21);
+  city.rule = CompanionRule{};
+  RunStore store = StoreOf(city, 21);
+  auto grid = CompanionEngine::GridCellsOf(store.towers, city.rule);
+  ASSERT_TRUE(grid.ok());
+  PreparedStays prepared;
+  prepared.gap_s = city.rule.gap_s;
+  prepared.cell_meters = city.rule.cell_meters;
+  prepared.stays = StaysFromRuns(store.runs, grid->tower_cell, city.rule.gap_s, 1);
+  prepared.index = CellIndex(prepared.stays, grid->cells.size(), kDefaultLongStaySeconds, 1);
+  prepared.cells = grid->cells;
+  store.prepared = std::move(prepared);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("corrupt_" + std::to_string(::getpid()))).string();
+  ASSERT_TRUE(WriteRunStore(path, store).ok());
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const PhoneKeyer keyer;
+  std::vector<Case> cases = city.cases;
+  for (Case& confirmed : cases) confirmed.phone = keyer.Key(PhoneTextOf(confirmed.phone));
+  std::mt19937_64 rng(21);
+  int refused = 0, answered = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string damaged = bytes;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int flip = 0; flip < flips; ++flip) {
+      damaged[rng() % damaged.size()] ^= static_cast<char>(1 + rng() % 255);
+    }
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+    auto read = ReadRunStore(path);
+    if (!read.ok()) {
+      EXPECT_EQ(read.status().message_id().rfind("companions.store.", 0), 0u);
+      ++refused;
+      continue;
+    }
+    // Whatever survived the checks is in bounds: the query runs to the end (answers may differ).
+    ++answered;
+    if (read->prepared) {
+      PreparedStays& mapped = *read->prepared;
+      auto engine = CompanionEngine::FromParts(std::move(mapped.cells), std::move(mapped.stays),
+                                               std::move(mapped.index), city.rule);
+      if (engine.ok()) (void)engine->Evaluate(cases, 2);
+    }
+    if (read->CheckRuns().ok()) {
+      auto engine = CompanionEngine::FromRuns(read->towers, read->runs, city.rule);
+      if (engine.ok()) (void)engine->Evaluate(cases, 2);
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(answered, 0);
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace lifeline::companions
