@@ -70,9 +70,7 @@ class RowChecker {
 
   // Records a bad row of `kind`; returns false so callers can `return Bad(...)`.
   bool Bad(BadKind kind, const char* reason_id, MessageArgs args = {}) {
-    if (bad_.counts[kind]++ < max_reported_) {
-      bad_.shown.push_back({csv_.line(), kind, reason_id, std::move(args)});
-    }
+    bad_.Add({csv_.line(), kind, reason_id, std::move(args)}, max_reported_);
     return false;
   }
 

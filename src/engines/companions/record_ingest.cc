@@ -187,10 +187,7 @@ class ChunkParser {
 
  private:
   void Bad(BadKind kind, const char* reason_id, MessageArgs args = {}) {
-    BadRows& bad = result_->bad;
-    if (bad.counts[kind]++ < max_shown_) {
-      bad.shown.push_back({result_->lines, kind, reason_id, std::move(args)});
-    }
+    result_->bad.Add({result_->lines, kind, reason_id, std::move(args)}, max_shown_);
   }
 
   bool Text(std::size_t column, const char* name, std::string_view& out) {
@@ -315,6 +312,10 @@ std::optional<std::int64_t> ParseRecordTime(std::string_view text) {
   }
   if (*seconds > kMaxAbsTime || *seconds < -kMaxAbsTime) return std::nullopt;
   return seconds;
+}
+
+void BadRows::Add(BadRow row, std::int64_t max_shown) {
+  if (counts[row.kind]++ < max_shown) shown.push_back(std::move(row));
 }
 
 std::int64_t BadRows::total() const {

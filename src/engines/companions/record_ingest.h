@@ -46,6 +46,8 @@ struct BadRows {
   std::array<std::int64_t, kBadKindCount> counts{};
 
   std::int64_t total() const;
+  // Counts a bad row, keeping it if fewer than `max_shown` of its kind are kept.
+  void Add(BadRow row, std::int64_t max_shown);
   // Adds `other`, whose rows all come after this one's (lines already made absolute).
   void Append(BadRows&& other, std::int64_t max_shown);
   // Adds `offset` to every shown row's line.
