@@ -392,26 +392,19 @@ int RunCompanionsIngest(const CompanionsCommandOptions& options, std::FILE* erro
   }
   // The stays and index of the default rule, so that queries with it skip building them.
   const Clock::time_point prepare_start = Clock::now();
-  const CompanionRule rule;
-  Result<CompanionEngine::TowerGrid> grid = CompanionEngine::GridCellsOf(local.towers, rule);
-  if (!grid.ok()) {
-    ReportFailure(grid.status(), say);
+  Result<companions::PreparedStays> prepared =
+      companions::PrepareStays(local.towers, local.runs, CompanionRule{}, threads);
+  if (!prepared.ok()) {
+    ReportFailure(prepared.status(), say);
     return kCompanionsExitFailed;
   }
-  companions::PreparedStays prepared;
-  prepared.gap_s = rule.gap_s;
-  prepared.cell_meters = rule.cell_meters;
-  prepared.stays = companions::StaysFromRuns(local.runs, grid->tower_cell, rule.gap_s, threads);
-  prepared.index = companions::CellIndex(prepared.stays, grid->cells.size(),
-                                         companions::kDefaultLongStaySeconds, threads);
-  prepared.cells = std::move(grid->cells);
   Say(errors, say.locale, "companions.progress.built",
-      {{"stays", std::to_string(prepared.stays.size())},
-       {"phones", std::to_string(prepared.stays.phone_count())},
-       {"cells", std::to_string(prepared.cells.size())},
+      {{"stays", std::to_string(prepared->stays.size())},
+       {"phones", std::to_string(prepared->stays.phone_count())},
+       {"cells", std::to_string(prepared->cells.size())},
        {"seconds", Fixed(SecondsSince(prepare_start), 2)}});
   RunStore store;
-  store.prepared = std::move(prepared);
+  store.prepared = std::move(*prepared);
   store.towers = std::move(local.towers);
   store.runs = std::move(local.runs);
   store.names = std::move(local.names);

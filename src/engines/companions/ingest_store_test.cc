@@ -273,15 +273,9 @@ TEST(RunStoreTest, PreparedStaysAnswerAsTheRunsDoAndDamageIsRefused) {
     City city = RandomCity(seed);
     city.rule = CompanionRule{};
     RunStore store = StoreOf(city, seed);
-    auto grid = CompanionEngine::GridCellsOf(store.towers, city.rule);
-    ASSERT_TRUE(grid.ok());
-    PreparedStays prepared;
-    prepared.gap_s = city.rule.gap_s;
-    prepared.cell_meters = city.rule.cell_meters;
-    prepared.stays = StaysFromRuns(store.runs, grid->tower_cell, city.rule.gap_s, 2);
-    prepared.index = CellIndex(prepared.stays, grid->cells.size(), kDefaultLongStaySeconds, 2);
-    prepared.cells = grid->cells;
-    store.prepared = std::move(prepared);
+    auto prepared = PrepareStays(store.towers, store.runs, city.rule, 2);
+    ASSERT_TRUE(prepared.ok());
+    store.prepared = std::move(*prepared);
     const std::string path =
         (std::filesystem::temp_directory_path() / ("prepared_" + std::to_string(::getpid())))
             .string();
@@ -337,15 +331,9 @@ TEST(RunStoreTest, ACorruptedStoreIsRefusedOrAnsweredNeverCrashes) {
   City city = RandomCity(21);
   city.rule = CompanionRule{};
   RunStore store = StoreOf(city, 21);
-  auto grid = CompanionEngine::GridCellsOf(store.towers, city.rule);
-  ASSERT_TRUE(grid.ok());
-  PreparedStays prepared;
-  prepared.gap_s = city.rule.gap_s;
-  prepared.cell_meters = city.rule.cell_meters;
-  prepared.stays = StaysFromRuns(store.runs, grid->tower_cell, city.rule.gap_s, 1);
-  prepared.index = CellIndex(prepared.stays, grid->cells.size(), kDefaultLongStaySeconds, 1);
-  prepared.cells = grid->cells;
-  store.prepared = std::move(prepared);
+  auto prepared = PrepareStays(store.towers, store.runs, city.rule, 1);
+  ASSERT_TRUE(prepared.ok());
+  store.prepared = std::move(*prepared);
   const std::string path =
       (std::filesystem::temp_directory_path() / ("corrupt_" + std::to_string(::getpid()))).string();
   ASSERT_TRUE(WriteRunStore(path, store).ok());

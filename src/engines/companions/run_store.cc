@@ -174,6 +174,19 @@ std::string CheckPrepared(const PreparedStays& prepared, std::size_t phones) {
 
 }  // namespace
 
+Result<PreparedStays> PrepareStays(std::span<const Tower> towers, const RunTable& runs,
+                                   const CompanionRule& rule, int threads) {
+  ASSIGN_OR_RETURN(CompanionEngine::TowerGrid grid, CompanionEngine::GridCellsOf(towers, rule));
+  PreparedStays prepared;
+  prepared.gap_s = rule.gap_s;
+  prepared.cell_meters = rule.cell_meters;
+  prepared.origin = rule.origin;
+  prepared.stays = StaysFromRuns(runs, grid.tower_cell, rule.gap_s, threads);
+  prepared.index = CellIndex(prepared.stays, grid.cells.size(), kDefaultLongStaySeconds, threads);
+  prepared.cells = std::move(grid.cells);
+  return prepared;
+}
+
 Status WriteRunStore(const std::string& path, const RunStore& store) {
   const std::string temporary = path + ".partial";
   File file(std::fopen(temporary.c_str(), "wb"));

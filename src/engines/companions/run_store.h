@@ -1,11 +1,13 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "engines/companions/cell_index.h"
+#include "engines/companions/companions.h"
 #include "engines/companions/grid.h"
 #include "engines/companions/phone_keys.h"
 #include "engines/companions/runs.h"
@@ -61,6 +63,12 @@ struct RunStore {
   friend Result<RunStore> ReadRunStore(const std::string& path);
   std::string path_;  // where it was read from, for messages
 };
+
+// The stays and cell index of `rule` (its gap, cell size and origin) over `runs` and the towers
+// they refer to (sorted by cell_id), built on `threads` threads, for RunStore::prepared.
+// InvalidArgument as CompanionEngine::GridCellsOf.
+Result<PreparedStays> PrepareStays(std::span<const Tower> towers, const RunTable& runs,
+                                   const CompanionRule& rule, int threads);
 
 // Writes `store` to `path` through a temporary file renamed into place, so a crash never leaves a
 // half-written store under the name. Messages companions.store.*.
