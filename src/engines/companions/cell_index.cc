@@ -66,28 +66,39 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
   entries_.resize(stay_count);
   ParallelFor(slices, threads, [&](std::size_t slice) {
     std::vector<std::uint64_t>& next = offset[slice];
-    // A phone's distinct cells are few: its totals in a short list searched linearly.
-    std::vector<std::pair<CellIdx, std::uint64_t>> totals;
-    const auto total_in = [&](CellIdx cell) -> std::uint64_t& {
-      for (auto& [each, sum] : totals) {
-        if (each == cell) return sum;
+    // A phone's distinct cells are few: its times per cell in a short list searched linearly.
+    struct TimeIn {
+      CellIdx cell;
+      std::uint64_t total;
+      std::uint64_t so_far;  // over the stays met yet, in time order
+    };
+    std::vector<TimeIn> times;
+    const auto time_in = [&](CellIdx cell) -> TimeIn& {
+      for (TimeIn& each : times) {
+        if (each.cell == cell) return each;
       }
-      return totals.emplace_back(cell, 0).second;
+      return times.emplace_back(TimeIn{cell, 0, 0});
+    };
+    const auto saturated = [](std::uint64_t seconds) {
+      return static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 0xffffffffu));
     };
     for (std::size_t phone = slice_begin(slice); phone < slice_begin(slice + 1); ++phone) {
       const StayId first = stays.phone_first_stay[phone];
       const StayId last = stays.phone_first_stay[phone + 1];
-      totals.clear();
+      times.clear();
       for (StayId stay = first; stay < last; ++stay) {
-        total_in(stays.cell[stay]) +=
+        time_in(stays.cell[stay]).total +=
             static_cast<std::uint64_t>(stays.end[stay] - stays.start[stay]);
       }
       for (StayId stay = first; stay < last; ++stay) {
-        entries_[next[bucket_of(stay)]++] = {stays.start[stay], stays.end[stay],
+        TimeIn& in_cell = time_in(stays.cell[stay]);
+        entries_[next[bucket_of(stay)]++] = {stays.start[stay],
+                                             stays.end[stay],
                                              static_cast<PhoneIdx>(phone),
-                                             static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                                 total_in(stays.cell[stay]), 0xffffffffu)),
-                                             stay};
+                                             saturated(in_cell.total),
+                                             stay,
+                                             saturated(in_cell.so_far)};
+        in_cell.so_far += static_cast<std::uint64_t>(stays.end[stay] - stays.start[stay]);
       }
     }
   });

@@ -40,6 +40,10 @@ class CellIndex {
     // without computing its dwell in the window.
     std::uint32_t cell_total;
     StayId stay;
+    // The phone's time in this cell over its stays before this one, saturated likewise: when no
+    // stay starts before a window, those stays lie inside it (they end before this one starts),
+    // so this plus this stay's part of the window bounds the phone's dwell there from below.
+    std::uint32_t earlier_in_cell;
   };
 
   CellIndex() = default;

@@ -280,6 +280,13 @@ Result<CompanionEngine> CompanionEngine::FromParts(std::vector<CellKey> cells, S
     engine.stays_.IndexPhones();
   }
   engine.index_ = std::move(index);
+  engine.earliest_start_ = std::numeric_limits<std::int64_t>::max();
+  for (PhoneIdx phone = 0; phone < engine.stays_.phone_count(); ++phone) {
+    const StayId first = engine.stays_.phone_first_stay[phone];
+    if (first < engine.stays_.phone_first_stay[phone + 1]) {
+      engine.earliest_start_ = std::min(engine.earliest_start_, engine.stays_.start[first]);
+    }
+  }
   return engine;
 }
 
@@ -317,17 +324,27 @@ void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> on
     if (Length(clipped) <= rule_.overlap_s) continue;
     const CellIdx cell = stays_.cell[case_stay];
     const bool case_dwells = scan.CaseDwell(cell) > rule_.dwell_s;
+    // Usually the records begin inside the window (operators export the last 14 days): then an
+    // entry's own lower bound on its phone's dwell (CellIndex::Entry::earlier_in_cell) often
+    // settles the rule without summing the phone's stays.
+    const bool window_cuts_no_start = scan.window.start <= earliest_start_;
     // The case's clipped stay lies inside the window, so its overlap with another phone's stay
     // is the same whether or not that stay is clipped first.
     index_.ForEachOverlap(
         cell, clipped.start, clipped.end, rule_.overlap_s, [&](const CellIndex::Entry& other) {
           const PhoneIdx phone = other.owner;
           if (phone == *case_phone || (only && phone != *only)) return;
-          // The phone's total time in the cell bounds its dwell in any window.
-          if (!case_dwells &&
-              (other.cell_total <= rule_.dwell_s ||
-               scan.CompanionDwell(stays_, phone, cell, other.cell_total) <= rule_.dwell_s)) {
-            return;
+          if (!case_dwells) {
+            // The phone's total time in the cell bounds its dwell in any window from above.
+            if (other.cell_total <= rule_.dwell_s) return;
+            const bool dwells_surely =
+                window_cuts_no_start &&
+                other.earlier_in_cell + (std::min(other.end, scan.window.end) - other.start) >
+                    rule_.dwell_s;
+            if (!dwells_surely &&
+                scan.CompanionDwell(stays_, phone, cell, other.cell_total) <= rule_.dwell_s) {
+              return;
+            }
           }
           sink(Hit{phone,
                    case_stay,

@@ -189,6 +189,8 @@ class CompanionEngine {
   std::vector<CellKey> cells_;
   StayTable stays_;
   CellIndex index_;
+  // The earliest start of any stay: a window from no later than this cuts no stay at its start.
+  std::int64_t earliest_start_ = 0;
 };
 
 }  // namespace lifeline::companions

@@ -259,6 +259,10 @@ TEST(RunStoreTest, RoundTripsAndRefusesDamage) {
   std::string foreign = bytes;
   foreign[0] = 'X';
   refused(foreign, "companions.store.foreign");
+  // A store of an earlier format is told apart, so the user knows to ingest again.
+  std::string older = bytes;
+  older[7] = '2';
+  refused(older, "companions.store.old_format");
   // Counts past the file's size.
   refused(std::string(bytes.data(), 8) + std::string(bytes.size() - 8, '\xff'),
           "companions.store.damaged");

@@ -14,7 +14,7 @@
 namespace lifeline::companions {
 namespace {
 
-constexpr char kMagic[8] = {'L', 'L', 'R', 'U', 'N', 'S', '0', '2'};
+constexpr char kMagic[8] = {'L', 'L', 'R', 'U', 'N', 'S', '0', '3'};
 constexpr std::uint64_t kAlign = 64;
 // Texts longer than this in a store are damage, not data.
 constexpr std::uint64_t kMaxText = 1 << 16;
@@ -276,7 +276,10 @@ Result<RunStore> ReadRunStore(const std::string& path) {
 
   Header header{};
   if (!in.Value(header) || std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) {
-    return StoreError("companions.store.foreign", path);
+    // Earlier formats share the magic's first six bytes.
+    const bool older = std::memcmp(header.magic, kMagic, 6) == 0 &&
+                       std::memcmp(header.magic, kMagic, sizeof kMagic) < 0;
+    return StoreError(older ? "companions.store.old_format" : "companions.store.foreign", path);
   }
   RunStore store;
   store.rows_read = header.rows_read;

@@ -25,7 +25,7 @@ namespace lifeline::companions {
 // builds for the default rule), so that a query with that rule maps them and goes straight to
 // evaluation instead of rebuilding them from the runs.
 //
-// File layout (little-endian, as this machine writes it): the magic "LLRUNS02", a header of
+// File layout (little-endian, as this machine writes it): the magic "LLRUNS03", a header of
 // counts, the towers and the names, then each column 64-byte aligned: phone_keys,
 // phone_first_run, tower, first, last; then, if prepared, its rule, the grid cells, the stays'
 // phone_first_stay, cell, start and end, the index's bucket offsets and entries. A read maps the

@@ -53,6 +53,9 @@ Status RunTable::Validate(std::size_t tower_count) const {
 
 namespace {
 
+// One partition's records while they are sorted: every slot is written by the counting sort.
+using RecordBuffer = std::vector<PackedRecord, DefaultInitAllocator<PackedRecord>>;
+
 bool InTimeOrder(const PackedRecord& a, const PackedRecord& b) {
   return ((std::uint64_t{a.time} << 32) | a.tower) < ((std::uint64_t{b.time} << 32) | b.tower);
 }
@@ -97,7 +100,7 @@ class PhoneSlots {
 // phone's records in (time, tower) order, freeing the blocks. A counting sort by phone keeps each
 // phone's records in the order they came, which is time order when the file is (operators export
 // by time), so only phones whose records came out of order need sorting.
-void SortPartition(PartitionedRecords::Bucket& bucket, std::vector<PackedRecord>& part) {
+void SortPartition(PartitionedRecords::Bucket& bucket, RecordBuffer& part) {
   PhoneSlots phones;
   std::vector<std::uint32_t> phone_of;
   std::vector<std::uint64_t> count;
@@ -151,9 +154,9 @@ RunTable BuildRuns(PartitionedRecords&& records, int threads) {
     std::vector<std::uint32_t> tower, first, last;
   };
   std::vector<PartitionRuns> parts(kPhonePartitions);
-  std::vector<std::vector<PackedRecord>> buffers(static_cast<std::size_t>(std::max(threads, 1)));
+  std::vector<RecordBuffer> buffers(static_cast<std::size_t>(std::max(threads, 1)));
   ParallelFor(kPhonePartitions, threads, [&](std::size_t partition, std::size_t worker) {
-    std::vector<PackedRecord>& sorted = buffers[worker];
+    RecordBuffer& sorted = buffers[worker];
     SortPartition(records.bucket(partition), sorted);
     PartitionRuns& part = parts[partition];
     std::size_t phone_count = 0;

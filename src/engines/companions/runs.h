@@ -15,10 +15,11 @@ namespace lifeline::companions {
 // key, the tower's index among the towers sorted by cell_id (so ties in time order by cell_id),
 // and the time in unsigned 32-bit Unix seconds (1970 to 2106, which every cell-tower record
 // falls in; ingest reports anything else as a bad time).
+// Plain (no initialisers): record blocks are allocated by the thousand and written once.
 struct PackedRecord {
-  std::uint64_t phone = 0;
-  std::uint32_t tower = 0;
-  std::uint32_t time = 0;
+  std::uint64_t phone;
+  std::uint32_t tower;
+  std::uint32_t time;
 };
 constexpr std::int64_t kMaxPackedTime = 0xffffffffLL;
 
@@ -51,7 +52,7 @@ class PartitionedRecords {
   void Add(const PackedRecord& record) {
     Bucket& bucket = buckets_[PhonePartition(record.phone)];
     if (bucket.empty() || bucket.back()->size == kBlockRecords) {
-      bucket.push_back(std::make_unique<Block>());
+      bucket.push_back(std::make_unique_for_overwrite<Block>());
     }
     Block& block = *bucket.back();
     block.records[block.size++] = record;
