@@ -3,6 +3,7 @@
 // ("file:line: reason") on stderr, documented exit codes; `companions explain` prints the evidence.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <random>
 #include <string>
@@ -96,6 +97,14 @@ TEST_F(CompanionsCliTest, KnownCityExactOutputAndBadRows) {
   EXPECT_EQ(four.output, "");
   EXPECT_EQ(ReadFile(dir_ + "/pairs.csv"), kExpected);
   EXPECT_EQ(Run(std::string(kInputs) + " --threads 4").output, kExpected);
+
+  // An output that cannot be written fails with the reason, and leaves no partial file.
+  const CommandResult unwritable = Run(std::string(kInputs) + " --out missing/pairs.csv");
+  EXPECT_EQ(unwritable.exit_code, 1);
+  EXPECT_NE(unwritable.errors.find("Cannot write the output missing/pairs.csv: "),
+            std::string::npos)
+      << unwritable.errors;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/missing"));
 
   // A longer --gap lets 13900000003's stay last to its next record there: still 500 s in (0, 0).
   EXPECT_EQ(Run(std::string(kInputs) + " --gap 7200 --threads 2").output, kExpected);

@@ -207,6 +207,13 @@ std::optional<CompanionRule> RuleOf(const CompanionsCommandOptions& options, con
   return rule;
 }
 
+int ReportWriteError(const CompanionsCommandOptions& options, const Reporter& say) {
+  Say(say.errors, say.locale, "companions.error.write",
+      {{"path", options.out_path.empty() ? "-" : options.out_path},
+       {"detail", std::strerror(errno)}});
+  return kCompanionsExitFailed;
+}
+
 // Large buffers (record blocks, columns) come from and go back to the OS directly, so memory
 // freed between phases is really free and the peak is what is live, not what glibc kept.
 void ReturnLargeBuffersToTheSystem() { mallopt(M_MMAP_THRESHOLD, 256 * 1024); }
@@ -275,74 +282,104 @@ int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std:
   Say(say.errors, say.locale, "companions.progress.evaluating",
       {{"cases", std::to_string(cases->cases.size())}, {"threads", std::to_string(threads)}});
   const Clock::time_point evaluate_start = Clock::now();
-  Result<std::vector<CompanionPair>> ring1 = engine->Evaluate(cases->cases, threads);
-  if (cluster.Max(ring1.ok() ? 0 : 1) != 0) {
-    if (!ring1.ok()) ReportFailure(ring1.status(), say);
-    return kCompanionsExitFailed;
-  }
-  std::vector<CompanionPair> pairs = MergePairs(std::move(*ring1), cluster);
-  Say(say.errors, say.locale, "companions.progress.evaluated",
-      {{"pairs", std::to_string(pairs.size())},
-       {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
-
-  // Ring 2: every ring-1 companion that is not a case, taken as confirmed when the latest case it
-  // accompanied was; its companions that are neither cases nor in ring 1.
+  std::vector<CompanionPair> pairs;
   std::vector<CompanionPair> ring2;
-  if (options.rings >= 2) {
-    std::string sources_bytes;
-    if (cluster.rank() == 0) {
-      std::unordered_map<std::uint64_t, std::int64_t> confirmed_at;
-      for (const Case& confirmed : cases->cases)
-        confirmed_at[confirmed.phone] = confirmed.confirmed_at;
-      std::unordered_map<std::uint64_t, std::int64_t> sources;
-      for (const CompanionPair& pair : pairs) {
-        if (confirmed_at.count(pair.companion_phone) != 0) continue;
-        std::int64_t& at = sources.try_emplace(pair.companion_phone, INT64_MIN).first->second;
-        at = std::max(at, confirmed_at.at(pair.case_phone));
-      }
-      std::vector<Case> ordered;
-      for (const auto& [phone, at] : sources) ordered.push_back({phone, at});
-      std::sort(ordered.begin(), ordered.end(),
-                [](const Case& a, const Case& b) { return a.phone < b.phone; });
-      sources_bytes.assign(reinterpret_cast<const char*>(ordered.data()),
-                           ordered.size() * sizeof(Case));
-    }
-    sources_bytes = cluster.BroadcastFromRoot(std::move(sources_bytes));
-    std::vector<Case> sources(sources_bytes.size() / sizeof(Case));
-    std::memcpy(sources.data(), sources_bytes.data(), sources.size() * sizeof(Case));
-    Say(say.errors, say.locale, "companions.progress.ring2",
-        {{"sources", std::to_string(sources.size())}});
-    Result<std::vector<CompanionPair>> found = engine->Evaluate(sources, threads);
-    if (cluster.Max(found.ok() ? 0 : 1) != 0) {
-      if (!found.ok()) ReportFailure(found.status(), say);
+  std::size_t pair_count = 0;
+  // One process, one ring: each case's rows are written as soon as they are found.
+  const bool stream = cluster.size() == 1 && options.rings < 2;
+  if (stream) {
+    Status evaluated = Status::Ok();
+    const bool written = WriteOutput(
+        [&](std::FILE* file) {
+          const std::vector<std::size_t> order =
+              CasesInOutputOrder(cases->cases, cases->texts, local.names);
+          std::vector<Case> ordered;
+          ordered.reserve(order.size());
+          for (const std::size_t idx : order) ordered.push_back(cases->cases[idx]);
+          PairsCsvStream writer(ordered.size(), cases->texts, local.names, file);
+          evaluated = engine->EvaluateEach(
+              ordered, threads, [&](std::size_t idx, std::span<const CompanionPair> found) {
+                writer.Take(idx, found);
+              });
+          pair_count = writer.rows();
+          return evaluated.ok() && writer.Finish();
+        },
+        options.out_path, output);
+    if (!evaluated.ok()) {
+      ReportFailure(evaluated, say);
       return kCompanionsExitFailed;
     }
-    ring2 = MergePairs(std::move(*found), cluster);
-    if (cluster.rank() == 0) {
-      std::vector<std::uint64_t> known;
-      for (const Case& confirmed : cases->cases) known.push_back(confirmed.phone);
-      for (const Case& source : sources) known.push_back(source.phone);
-      std::sort(known.begin(), known.end());
-      std::erase_if(ring2, [&](const CompanionPair& pair) {
-        return std::binary_search(known.begin(), known.end(), pair.companion_phone);
-      });
+    if (!written) return ReportWriteError(options, say);
+    Say(say.errors, say.locale, "companions.progress.evaluated",
+        {{"pairs", std::to_string(pair_count)},
+         {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
+  } else {
+    Result<std::vector<CompanionPair>> ring1 = engine->Evaluate(cases->cases, threads);
+    if (cluster.Max(ring1.ok() ? 0 : 1) != 0) {
+      if (!ring1.ok()) ReportFailure(ring1.status(), say);
+      return kCompanionsExitFailed;
     }
-  }
-  GatherNames(local.names, cluster);
-  if (cluster.rank() != 0) return kCompanionsExitOk;
+    pairs = MergePairs(std::move(*ring1), cluster);
+    pair_count = pairs.size();
+    Say(say.errors, say.locale, "companions.progress.evaluated",
+        {{"pairs", std::to_string(pairs.size())},
+         {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
 
-  // The engine's memory is free for the output now.
-  engine = Status::Internal("released");
-  if (!WriteOutput(
-          [&](std::FILE* file) {
-            return WritePairsCsv(pairs, ring2, options.rings >= 2, cases->texts, local.names,
-                                 threads, file);
-          },
-          options.out_path, output)) {
-    Say(say.errors, say.locale, "companions.error.write",
-        {{"path", options.out_path.empty() ? "-" : options.out_path},
-         {"detail", std::strerror(errno)}});
-    return kCompanionsExitFailed;
+    // Ring 2: every ring-1 companion that is not a case, taken as confirmed when the latest case it
+    // accompanied was; its companions that are neither cases nor in ring 1.
+    if (options.rings >= 2) {
+      std::string sources_bytes;
+      if (cluster.rank() == 0) {
+        std::unordered_map<std::uint64_t, std::int64_t> confirmed_at;
+        for (const Case& confirmed : cases->cases)
+          confirmed_at[confirmed.phone] = confirmed.confirmed_at;
+        std::unordered_map<std::uint64_t, std::int64_t> sources;
+        for (const CompanionPair& pair : pairs) {
+          if (confirmed_at.count(pair.companion_phone) != 0) continue;
+          std::int64_t& at = sources.try_emplace(pair.companion_phone, INT64_MIN).first->second;
+          at = std::max(at, confirmed_at.at(pair.case_phone));
+        }
+        std::vector<Case> ordered;
+        for (const auto& [phone, at] : sources) ordered.push_back({phone, at});
+        std::sort(ordered.begin(), ordered.end(),
+                  [](const Case& a, const Case& b) { return a.phone < b.phone; });
+        sources_bytes.assign(reinterpret_cast<const char*>(ordered.data()),
+                             ordered.size() * sizeof(Case));
+      }
+      sources_bytes = cluster.BroadcastFromRoot(std::move(sources_bytes));
+      std::vector<Case> sources(sources_bytes.size() / sizeof(Case));
+      std::memcpy(sources.data(), sources_bytes.data(), sources.size() * sizeof(Case));
+      Say(say.errors, say.locale, "companions.progress.ring2",
+          {{"sources", std::to_string(sources.size())}});
+      Result<std::vector<CompanionPair>> found = engine->Evaluate(sources, threads);
+      if (cluster.Max(found.ok() ? 0 : 1) != 0) {
+        if (!found.ok()) ReportFailure(found.status(), say);
+        return kCompanionsExitFailed;
+      }
+      ring2 = MergePairs(std::move(*found), cluster);
+      if (cluster.rank() == 0) {
+        std::vector<std::uint64_t> known;
+        for (const Case& confirmed : cases->cases) known.push_back(confirmed.phone);
+        for (const Case& source : sources) known.push_back(source.phone);
+        std::sort(known.begin(), known.end());
+        std::erase_if(ring2, [&](const CompanionPair& pair) {
+          return std::binary_search(known.begin(), known.end(), pair.companion_phone);
+        });
+      }
+    }
+    GatherNames(local.names, cluster);
+    if (cluster.rank() != 0) return kCompanionsExitOk;
+
+    // The engine's memory is free for the output now.
+    engine = Status::Internal("released");
+    if (!WriteOutput(
+            [&](std::FILE* file) {
+              return WritePairsCsv(pairs, ring2, options.rings >= 2, cases->texts, local.names,
+                                   threads, file);
+            },
+            options.out_path, output)) {
+      return ReportWriteError(options, say);
+    }
   }
   Say(say.errors, say.locale, "companions.summary",
       {{"read", std::to_string(local.rows_read)},
@@ -351,7 +388,7 @@ int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std:
        {"phones", std::to_string(phones)},
        {"stays", std::to_string(stays)},
        {"cases", std::to_string(cases->cases.size())},
-       {"pairs", std::to_string(pairs.size())},
+       {"pairs", std::to_string(pair_count)},
        {"threads", std::to_string(threads)},
        {"seconds", Fixed(SecondsSince(start), 2)}});
   if (options.rings >= 2) {

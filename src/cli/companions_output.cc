@@ -91,6 +91,60 @@ std::vector<Group> GroupsOf(std::span<const CompanionPair> pairs, int ring,
   return groups;
 }
 
+// One group's rows, in the contract's order, appended to `text`.
+void AppendRows(const Group& group, bool ring_column, const Numbers& numbers, std::string& text) {
+  if (group.pairs.empty()) return;
+  // Packed numbers of one length (and sign) order by key as by text, and pairs come sorted by
+  // key: then there is nothing to sort.
+  const std::uint64_t shape = group.pairs.front().companion_phone >> 57;
+  const bool sorted =
+      std::all_of(group.pairs.begin(), group.pairs.end(),
+                  [&](const auto& pair) {
+                    return PhoneKeyer::IsPacked(pair.companion_phone) &&
+                           pair.companion_phone >> 57 == shape;
+                  }) &&
+      std::is_sorted(group.pairs.begin(), group.pairs.end(), [](const auto& a, const auto& b) {
+        return a.companion_phone < b.companion_phone;
+      });
+  std::vector<const CompanionPair*> rows;
+  rows.reserve(group.pairs.size());
+  for (const CompanionPair& pair : group.pairs) rows.push_back(&pair);
+  if (!sorted) {
+    std::vector<std::pair<SortKey, const CompanionPair*>> keyed;
+    keyed.reserve(rows.size());
+    for (const CompanionPair* pair : rows)
+      keyed.emplace_back(numbers.Sort(pair->companion_phone), pair);
+    std::sort(keyed.begin(), keyed.end(),
+              [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
+    for (std::size_t at = 0; at < keyed.size(); ++at) rows[at] = keyed[at].second;
+  }
+  std::string case_field;
+  AppendCsvField(numbers.Text(group.pairs.front().case_phone), case_field);
+  text.reserve(text.size() + rows.size() * 56);
+  for (const CompanionPair* pair : rows) {
+    text += case_field;
+    text += ',';
+    AppendPhone(pair->companion_phone, numbers, text);
+    text += ',';
+    AppendNumber(pair->co_stays, text);
+    text += ',';
+    AppendNumber(pair->longest_overlap_s, text);
+    text += ',';
+    AppendNumber(pair->first_overlap_start, text);
+    if (ring_column) {
+      text += ',';
+      AppendNumber(group.ring, text);
+    }
+    text += '\n';
+  }
+}
+
+bool WriteHeader(bool ring_column, std::FILE* output) {
+  std::string header = "case_phone,companion_phone,co_stays,longest_overlap_s,first_overlap_start";
+  header += ring_column ? ",ring\n" : "\n";
+  return std::fwrite(header.data(), 1, header.size(), output) == header.size();
+}
+
 }  // namespace
 
 bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const CompanionPair> ring2,
@@ -105,9 +159,7 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
     return numbers.Less(a.case_key, b.case_key);
   });
 
-  std::string header = "case_phone,companion_phone,co_stays,longest_overlap_s,first_overlap_start";
-  header += ring_column ? ",ring\n" : "\n";
-  if (std::fwrite(header.data(), 1, header.size(), output) != header.size()) return false;
+  if (!WriteHeader(ring_column, output)) return false;
   // Batches of about a million rows: sorted and formatted in parallel, written in order.
   constexpr std::size_t kBatchRows = 1 << 20;
   std::size_t next = 0;
@@ -118,48 +170,7 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
     }
     std::vector<std::string> texts(end - next);
     companions::ParallelFor(end - next, threads, [&](std::size_t idx) {
-      const Group& group = groups[next + idx];
-      std::vector<std::pair<SortKey, const CompanionPair*>> rows;
-      rows.reserve(group.pairs.size());
-      // Packed numbers of one length (and sign) order by key as by text, and pairs come sorted
-      // by key: then there is nothing to sort.
-      const std::uint64_t shape = group.pairs.front().companion_phone >> 57;
-      const bool sorted =
-          std::all_of(group.pairs.begin(), group.pairs.end(),
-                      [&](const auto& pair) {
-                        return PhoneKeyer::IsPacked(pair.companion_phone) &&
-                               pair.companion_phone >> 57 == shape;
-                      }) &&
-          std::is_sorted(group.pairs.begin(), group.pairs.end(), [](const auto& a, const auto& b) {
-            return a.companion_phone < b.companion_phone;
-          });
-      for (const CompanionPair& pair : group.pairs) {
-        rows.emplace_back(sorted ? SortKey{} : numbers.Sort(pair.companion_phone), &pair);
-      }
-      if (!sorted) {
-        std::sort(rows.begin(), rows.end(),
-                  [&](const auto& a, const auto& b) { return numbers.Less(a.first, b.first); });
-      }
-      std::string case_field;
-      AppendCsvField(numbers.Text(group.pairs.front().case_phone), case_field);
-      std::string& text = texts[idx];
-      text.reserve(rows.size() * 56);
-      for (const auto& [sort_key, pair] : rows) {
-        text += case_field;
-        text += ',';
-        AppendPhone(pair->companion_phone, numbers, text);
-        text += ',';
-        AppendNumber(pair->co_stays, text);
-        text += ',';
-        AppendNumber(pair->longest_overlap_s, text);
-        text += ',';
-        AppendNumber(pair->first_overlap_start, text);
-        if (ring_column) {
-          text += ',';
-          AppendNumber(group.ring, text);
-        }
-        text += '\n';
-      }
+      AppendRows(groups[next + idx], ring_column, numbers, texts[idx]);
     });
     for (const std::string& text : texts) {
       if (std::fwrite(text.data(), 1, text.size(), output) != text.size()) return false;
@@ -167,6 +178,47 @@ bool WritePairsCsv(std::span<const CompanionPair> ring1, std::span<const Compani
     next = end;
   }
   return std::fflush(output) == 0;
+}
+
+std::vector<std::size_t> CasesInOutputOrder(std::span<const companions::Case> cases,
+                                            const companions::PhoneNames& known,
+                                            const companions::PhoneNames& names) {
+  const Numbers numbers(known, names);
+  std::vector<SortKey> keys;
+  keys.reserve(cases.size());
+  for (const companions::Case& confirmed : cases) keys.push_back(numbers.Sort(confirmed.phone));
+  std::vector<std::size_t> order(cases.size());
+  for (std::size_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return numbers.Less(keys[a], keys[b]); });
+  return order;
+}
+
+PairsCsvStream::PairsCsvStream(std::size_t groups, const companions::PhoneNames& known,
+                               const companions::PhoneNames& names, std::FILE* output)
+    : known_(known), names_(names), output_(output), texts_(groups), ready_(groups, 0) {
+  ok_ = WriteHeader(false, output_);
+}
+
+void PairsCsvStream::Take(std::size_t idx, std::span<const CompanionPair> pairs) {
+  std::string text;
+  AppendRows({1, SortKey{}, pairs}, false, Numbers(known_, names_), text);
+  const std::lock_guard<std::mutex> lock(mutex_);
+  rows_ += pairs.size();
+  texts_[idx] = std::move(text);
+  ready_[idx] = 1;
+  // Whoever completes the next group in order writes every group ready from there.
+  while (next_ < texts_.size() && ready_[next_] != 0) {
+    std::string& ready = texts_[next_++];
+    if (ok_ && !ready.empty())
+      ok_ = std::fwrite(ready.data(), 1, ready.size(), output_) == ready.size();
+    std::string().swap(ready);
+  }
+}
+
+bool PairsCsvStream::Finish() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return ok_ && next_ == texts_.size() && std::fflush(output_) == 0;
 }
 
 }  // namespace lifeline

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
+#include <mutex>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "engines/companions/companions.h"
 #include "engines/companions/phone_keys.h"
@@ -18,5 +22,40 @@ bool WritePairsCsv(std::span<const companions::CompanionPair> ring1,
                    std::span<const companions::CompanionPair> ring2, bool ring_column,
                    const companions::PhoneNames& known, const companions::PhoneNames& names,
                    int threads, std::FILE* output);
+
+// The order in which the cases' rows go out (each case's index into `cases`), by their numbers'
+// text as WritePairsCsv sorts them: the order to hand cases to CompanionEngine::EvaluateEach
+// for a PairsCsvStream.
+std::vector<std::size_t> CasesInOutputOrder(std::span<const companions::Case> cases,
+                                            const companions::PhoneNames& known,
+                                            const companions::PhoneNames& names);
+
+// The same CSV as WritePairsCsv without the ring column, written while it is found: group idx
+// (of `groups`, in output order) is taken from any thread, formatted there, and written as soon
+// as every group before it has been, so only groups waiting for an earlier one are held.
+class PairsCsvStream {
+ public:
+  // Writes the header.
+  PairsCsvStream(std::size_t groups, const companions::PhoneNames& known,
+                 const companions::PhoneNames& names, std::FILE* output);
+
+  // Group idx's pairs, sorted by companion key (as EvaluateEach gives them).
+  void Take(std::size_t idx, std::span<const companions::CompanionPair> pairs);
+
+  // False if a write failed (errno tells why) or a group never came.
+  bool Finish();
+  std::size_t rows() const { return rows_; }
+
+ private:
+  const companions::PhoneNames& known_;
+  const companions::PhoneNames& names_;
+  std::FILE* output_;
+  std::mutex mutex_;
+  std::vector<std::string> texts_;
+  std::vector<char> ready_;
+  std::size_t next_ = 0;
+  std::size_t rows_ = 0;
+  bool ok_ = true;
+};
 
 }  // namespace lifeline

@@ -280,6 +280,10 @@ Result<CompanionEngine> CompanionEngine::FromParts(std::vector<CellKey> cells, S
     engine.stays_.IndexPhones();
   }
   engine.index_ = std::move(index);
+  engine.key_rank_.resize(engine.stays_.phone_count());
+  for (std::size_t rank = 0; rank < engine.stays_.sorted_phones.size(); ++rank) {
+    engine.key_rank_[engine.stays_.sorted_phones[rank]] = static_cast<std::uint32_t>(rank);
+  }
   engine.earliest_start_ = std::numeric_limits<std::int64_t>::max();
   for (PhoneIdx phone = 0; phone < engine.stays_.phone_count(); ++phone) {
     const StayId first = engine.stays_.phone_first_stay[phone];
@@ -354,26 +358,27 @@ void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> on
   }
 }
 
-Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Case> cases,
-                                                             int threads) const {
+static Status CheckCases(std::span<const Case> cases, int threads) {
   if (threads < 1) return InvalidField("threads", ">= 1");
-  std::vector<Case> ordered(cases.begin(), cases.end());
-  for (const Case& confirmed : ordered) {
+  std::vector<std::uint64_t> phones;
+  phones.reserve(cases.size());
+  for (const Case& confirmed : cases) {
     RETURN_IF_ERROR(CheckTime("confirmed_at", confirmed.confirmed_at));
+    phones.push_back(confirmed.phone);
   }
-  std::sort(ordered.begin(), ordered.end(),
-            [](const Case& a, const Case& b) { return a.phone < b.phone; });
-  for (std::size_t idx = 1; idx < ordered.size(); ++idx) {
-    if (ordered[idx].phone == ordered[idx - 1].phone) {
-      return InvalidField("phone", "case repeated: " + std::to_string(ordered[idx].phone));
-    }
+  std::sort(phones.begin(), phones.end());
+  const auto repeated = std::adjacent_find(phones.begin(), phones.end());
+  if (repeated != phones.end()) {
+    return InvalidField("phone", "case repeated: " + std::to_string(*repeated));
   }
+  return Status::Ok();
+}
 
-  // Each case's pairs land in its own slot, so the output is the same whichever thread takes
-  // which case, and in whatever order.
-  std::vector<std::vector<CompanionPair>> pairs_by_case(ordered.size());
+Status CompanionEngine::EvaluateEach(std::span<const Case> cases, int threads,
+                                     const TakeCase& take) const {
+  RETURN_IF_ERROR(CheckCases(cases, threads));
   // Per worker: the case being scanned's running pair per companion, by phone index (so hits fold
-  // in without sorting them), and which companions it has touched.
+  // in without sorting them), and which companions it has touched, by key rank.
   // 16 bytes a phone, so the table of a million phones stays mostly in cache: hits land on it at
   // random.
   struct Tally {
@@ -383,17 +388,18 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
   };
   struct Fold {
     std::vector<Tally> by_phone;
-    std::vector<PhoneIdx> touched;
+    std::vector<std::uint32_t> touched;
+    std::vector<CompanionPair> pairs;
     CaseScan scan;
   };
   std::vector<Fold> folds(static_cast<std::size_t>(threads));
-  ParallelFor(ordered.size(), threads, [&](std::size_t idx, std::size_t worker) {
+  ParallelFor(cases.size(), threads, [&](std::size_t idx, std::size_t worker) {
     Fold& fold = folds[worker];
     if (fold.by_phone.size() != stays_.phone_count()) fold.by_phone.resize(stays_.phone_count());
-    ScanCase(ordered[idx], std::nullopt, fold.scan, [&](const Hit& hit) {
+    ScanCase(cases[idx], std::nullopt, fold.scan, [&](const Hit& hit) {
       Tally& tally = fold.by_phone[hit.companion];
       if (tally.co_stays == 0) {
-        fold.touched.push_back(hit.companion);
+        fold.touched.push_back(key_rank_[hit.companion]);
         tally = {0, 0, std::numeric_limits<std::int64_t>::max()};
       }
       ++tally.co_stays;
@@ -401,20 +407,33 @@ Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Cas
           std::max(tally.longest_overlap_s, static_cast<std::uint32_t>(Length(hit.overlap)));
       tally.first_overlap_start = std::min(tally.first_overlap_start, hit.overlap.start);
     });
-    std::vector<CompanionPair>& pairs = pairs_by_case[idx];
-    pairs.reserve(fold.touched.size());
-    for (const PhoneIdx phone : fold.touched) {
+    std::sort(fold.touched.begin(), fold.touched.end());
+    fold.pairs.clear();
+    for (const std::uint32_t rank : fold.touched) {
+      const PhoneIdx phone = stays_.sorted_phones[rank];
       Tally& tally = fold.by_phone[phone];
-      pairs.push_back({ordered[idx].phone, stays_.phone_keys[phone], tally.co_stays,
-                       tally.longest_overlap_s, tally.first_overlap_start});
+      fold.pairs.push_back({cases[idx].phone, stays_.phone_keys[phone], tally.co_stays,
+                            tally.longest_overlap_s, tally.first_overlap_start});
       tally.co_stays = 0;
     }
     fold.touched.clear();
-    std::sort(pairs.begin(), pairs.end(), [](const CompanionPair& a, const CompanionPair& b) {
-      return a.companion_phone < b.companion_phone;
-    });
+    take(idx, fold.pairs);
   });
+  return Status::Ok();
+}
 
+Result<std::vector<CompanionPair>> CompanionEngine::Evaluate(std::span<const Case> cases,
+                                                             int threads) const {
+  std::vector<Case> ordered(cases.begin(), cases.end());
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Case& a, const Case& b) { return a.phone < b.phone; });
+  // Each case's pairs land in its own slot, so the output is the same whichever thread takes
+  // which case, and in whatever order.
+  std::vector<std::vector<CompanionPair>> pairs_by_case(ordered.size());
+  RETURN_IF_ERROR(
+      EvaluateEach(ordered, threads, [&](std::size_t idx, std::span<const CompanionPair> pairs) {
+        pairs_by_case[idx].assign(pairs.begin(), pairs.end());
+      }));
   std::size_t total = 0;
   for (const std::vector<CompanionPair>& pairs : pairs_by_case) total += pairs.size();
   std::vector<CompanionPair> result;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -163,6 +164,15 @@ class CompanionEngine {
   // ±kMaxAbsSeconds, or fewer than one thread. A case phone without records has no companions.
   Result<std::vector<CompanionPair>> Evaluate(std::span<const Case> cases, int threads = 1) const;
 
+  // Evaluate's work handed over case by case, so a caller can write results out while the rest
+  // are found instead of holding them all: calls take(idx, pairs) once for every idx in
+  // [0, cases.size()), on the thread that evaluated cases[idx], as soon as it is done, with that
+  // case's pairs sorted by companion key (valid until take returns). Cases are started in the
+  // order given, `threads` at a time, and take may run on several threads at once. The same
+  // errors as Evaluate, returned before any case is taken.
+  using TakeCase = std::function<void(std::size_t idx, std::span<const CompanionPair> pairs)>;
+  Status EvaluateEach(std::span<const Case> cases, int threads, const TakeCase& take) const;
+
   // The evidence for one pair (see Explanation). InvalidArgument if companion_phone is the case's.
   Result<Explanation> Explain(const Case& confirmed, std::uint64_t companion_phone) const;
 
@@ -189,6 +199,9 @@ class CompanionEngine {
   std::vector<CellKey> cells_;
   StayTable stays_;
   CellIndex index_;
+  // Each phone's rank among the phones by key (the inverse of stays_.sorted_phones), so that a
+  // case's companions come out in key order by sorting small integers.
+  std::vector<std::uint32_t> key_rank_;
   // The earliest start of any stay: a window from no later than this cuts no stay at its start.
   std::int64_t earliest_start_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <numbers>
 #include <random>
 #include <set>
@@ -226,6 +227,27 @@ TEST(CompanionEngineTest, MatchesTheReferenceOnRandomCities) {
     const auto threaded = engine->Evaluate(city.cases, 3);
     ASSERT_TRUE(threaded.ok());
     EXPECT_EQ(*threaded, *pairs);
+    // Case by case, in the order given (reversed here), each case once with its own pairs.
+    std::vector<Case> reversed(city.cases.rbegin(), city.cases.rend());
+    std::vector<std::vector<CompanionPair>> each(reversed.size());
+    std::vector<int> taken(reversed.size(), 0);
+    std::mutex taking;
+    ASSERT_TRUE(engine
+                    ->EvaluateEach(reversed, 2,
+                                   [&](std::size_t idx, std::span<const CompanionPair> found) {
+                                     const std::lock_guard<std::mutex> lock(taking);
+                                     ++taken[idx];
+                                     each[idx].assign(found.begin(), found.end());
+                                   })
+                    .ok());
+    for (std::size_t idx = 0; idx < reversed.size(); ++idx) {
+      EXPECT_EQ(taken[idx], 1);
+      std::vector<CompanionPair> expected;
+      std::copy_if(
+          pairs->begin(), pairs->end(), std::back_inserter(expected),
+          [&](const CompanionPair& pair) { return pair.case_phone == reversed[idx].phone; });
+      EXPECT_EQ(each[idx], expected);
+    }
 
     // Evidence for every pair and for every other (case, phone): empty when no pair.
     for (const Case& confirmed : city.cases) {
@@ -539,6 +561,12 @@ TEST(CompanionEngineTest, RefusesBadInput) {
   EXPECT_EQ(town.engine.Evaluate(twice).status().code(), ErrorCode::kInvalidArgument);
   const std::vector<Case> once{{1, kT0}};
   EXPECT_EQ(town.engine.Evaluate(once, 0).status().code(), ErrorCode::kInvalidArgument);
+  // Case by case, the same refusals come before any case is handed over.
+  int taken = 0;
+  const auto take = [&](std::size_t, std::span<const CompanionPair>) { ++taken; };
+  EXPECT_EQ(town.engine.EvaluateEach(twice, 1, take).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(town.engine.EvaluateEach(once, 0, take).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(taken, 0);
 }
 
 }  // namespace
