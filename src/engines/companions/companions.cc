@@ -285,10 +285,14 @@ Result<CompanionEngine> CompanionEngine::FromParts(std::vector<CellKey> cells, S
     engine.key_rank_[engine.stays_.sorted_phones[rank]] = static_cast<std::uint32_t>(rank);
   }
   engine.earliest_start_ = std::numeric_limits<std::int64_t>::max();
+  engine.phone_last_end_.assign(engine.stays_.phone_count(),
+                                std::numeric_limits<std::int64_t>::min());
   for (PhoneIdx phone = 0; phone < engine.stays_.phone_count(); ++phone) {
     const StayId first = engine.stays_.phone_first_stay[phone];
-    if (first < engine.stays_.phone_first_stay[phone + 1]) {
+    const StayId last = engine.stays_.phone_first_stay[phone + 1];
+    if (first < last) {
       engine.earliest_start_ = std::min(engine.earliest_start_, engine.stays_.start[first]);
+      engine.phone_last_end_[phone] = engine.stays_.end[last - 1];
     }
   }
   return engine;
@@ -341,10 +345,16 @@ void CompanionEngine::ScanCase(const Case& confirmed, std::optional<PhoneIdx> on
           if (!case_dwells) {
             // The phone's total time in the cell bounds its dwell in any window from above.
             if (other.cell_total <= rule_.dwell_s) return;
+            // With no stay cut at the window's start, two lower bounds of the dwell: the time
+            // in the cell up to this stay's part of the window, and the total time there less
+            // whatever the phone can have spent anywhere after the window's end.
             const bool dwells_surely =
                 window_cuts_no_start &&
-                other.earlier_in_cell + (std::min(other.end, scan.window.end) - other.start) >
-                    rule_.dwell_s;
+                (other.earlier_in_cell + (std::min(other.end, scan.window.end) - other.start) >
+                     rule_.dwell_s ||
+                 other.cell_total -
+                         std::max<std::int64_t>(0, phone_last_end_[phone] - scan.window.end) >
+                     rule_.dwell_s);
             if (!dwells_surely &&
                 scan.CompanionDwell(stays_, phone, cell, other.cell_total) <= rule_.dwell_s) {
               return;

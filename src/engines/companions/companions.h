@@ -202,6 +202,8 @@ class CompanionEngine {
   // Each phone's rank among the phones by key (the inverse of stays_.sorted_phones), so that a
   // case's companions come out in key order by sorting small integers.
   std::vector<std::uint32_t> key_rank_;
+  // Each phone's last stay's end: no phone has time in any cell after it.
+  std::vector<std::int64_t> phone_last_end_;
   // The earliest start of any stay: a window from no later than this cuts no stay at its start.
   std::int64_t earliest_start_ = 0;
 };
