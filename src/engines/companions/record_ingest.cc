@@ -18,11 +18,14 @@ constexpr std::int64_t kMaxAbsTime = std::int64_t{1} << 50;
 
 constexpr std::size_t kProbeBytes = 64 * 1024;
 
+// A chunk's bytes as read: every byte is written by the read, so none is zeroed first.
+using LineBuffer = std::vector<char, DefaultInitAllocator<char>>;
+
 // Reads the lines that start in [from, to) of `source` into `buffer`, whole (the last one read
 // past `to` up to its end); `data_start` is a line start. Returns nullopt on a read error.
 std::optional<std::string_view> ReadLines(const ByteSource& source, std::uint64_t data_start,
                                           std::uint64_t from, std::uint64_t to,
-                                          std::vector<char>& buffer) {
+                                          LineBuffer& buffer) {
   const std::uint64_t size = source.size();
   to = std::min(to, size);
   char probe[kProbeBytes];
@@ -436,7 +439,11 @@ Result<RecordsIngest> IngestRecords(const ByteSource& source, std::uint64_t data
   const auto threads = static_cast<std::size_t>(std::max(1, options.threads));
   std::vector<PartitionedRecords> records(threads);
   std::vector<PhoneNames> names(threads);
-  std::vector<std::vector<char>> buffers(threads);
+  // Room for a chunk and the end of its last line from the start, so a buffer never moves.
+  std::vector<LineBuffer> buffers(threads);
+  for (LineBuffer& buffer : buffers) {
+    buffer.reserve(static_cast<std::size_t>(std::min(chunk_bytes, end - begin)) + kProbeBytes);
+  }
   std::atomic<bool> collision{false};
   std::atomic<bool> read_failed{false};
   std::mutex progress_mutex;

@@ -105,8 +105,9 @@ struct RecordColumns {
 struct IngestOptions {
   int threads = 1;
   std::int64_t max_shown = 10;  // bad rows kept per kind
-  // Bytes per chunk a thread parses at a time; results do not depend on it.
-  std::size_t chunk_bytes = std::size_t{16} << 20;
+  // Bytes per chunk a thread parses at a time; results do not depend on it. Small enough that
+  // threads finish together and their buffers stay small, large enough that chunks are few.
+  std::size_t chunk_bytes = std::size_t{4} << 20;
   // Called now and then from worker threads (serialised) with bytes parsed so far and in all.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
