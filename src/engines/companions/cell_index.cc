@@ -22,6 +22,14 @@ CellIndex::CellIndex(std::size_t cell_count, std::int64_t long_stay_s,
       bucket_begin_(std::move(bucket_begin)),
       entries_(std::move(entries)) {
   SetBounds(long_stay_s);
+  SampleStarts();
+}
+
+void CellIndex::SampleStarts() {
+  sample_start_.resize((entries_.size() + kSampleEvery - 1) / kSampleEvery);
+  for (std::size_t sample = 0; sample < sample_start_.size(); ++sample) {
+    sample_start_[sample] = entries_[sample * kSampleEvery].start;
+  }
 }
 
 CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_t long_stay_s,
@@ -132,6 +140,7 @@ CellIndex::CellIndex(const StayTable& stays, std::size_t cell_count, std::int64_
     copy.assign(first, last);
     for (std::size_t at = 0; at < key.size(); ++at) first[at] = copy[key[at] & 0xffffffffu];
   });
+  SampleStarts();
 }
 
 }  // namespace lifeline::companions
