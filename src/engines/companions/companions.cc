@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <limits>
 #include <numeric>
 #include <thread>
@@ -399,17 +400,23 @@ Status CompanionEngine::EvaluateEach(std::span<const Case> cases, int threads,
   struct Fold {
     std::vector<Tally> by_phone;
     std::vector<std::uint32_t> touched;
+    std::vector<std::uint64_t> touched_bits;  // by rank
     std::vector<CompanionPair> pairs;
     CaseScan scan;
   };
   std::vector<Fold> folds(static_cast<std::size_t>(threads));
   ParallelFor(cases.size(), threads, [&](std::size_t idx, std::size_t worker) {
     Fold& fold = folds[worker];
-    if (fold.by_phone.size() != stays_.phone_count()) fold.by_phone.resize(stays_.phone_count());
+    if (fold.by_phone.size() != stays_.phone_count()) {
+      fold.by_phone.resize(stays_.phone_count());
+      fold.touched_bits.resize((stays_.phone_count() + 63) / 64);
+    }
     ScanCase(cases[idx], std::nullopt, fold.scan, [&](const Hit& hit) {
       Tally& tally = fold.by_phone[hit.companion];
       if (tally.co_stays == 0) {
-        fold.touched.push_back(key_rank_[hit.companion]);
+        const std::uint32_t rank = key_rank_[hit.companion];
+        fold.touched.push_back(rank);
+        fold.touched_bits[rank / 64] |= std::uint64_t{1} << (rank % 64);
         tally = {0, 0, std::numeric_limits<std::int64_t>::max()};
       }
       ++tally.co_stays;
@@ -417,7 +424,19 @@ Status CompanionEngine::EvaluateEach(std::span<const Case> cases, int threads,
           std::max(tally.longest_overlap_s, static_cast<std::uint32_t>(Length(hit.overlap)));
       tally.first_overlap_start = std::min(tally.first_overlap_start, hit.overlap.start);
     });
-    std::sort(fold.touched.begin(), fold.touched.end());
+    // Companions in key order: read off the bitmap when they are many (a case in a busy city
+    // meets a good part of it), else sorted.
+    if (fold.touched.size() * 8 >= fold.touched_bits.size()) {
+      fold.touched.clear();
+      for (std::size_t word = 0; word < fold.touched_bits.size(); ++word) {
+        for (std::uint64_t& bits = fold.touched_bits[word]; bits != 0; bits &= bits - 1) {
+          fold.touched.push_back(static_cast<std::uint32_t>(word * 64 + std::countr_zero(bits)));
+        }
+      }
+    } else {
+      std::sort(fold.touched.begin(), fold.touched.end());
+      for (const std::uint32_t rank : fold.touched) fold.touched_bits[rank / 64] = 0;
+    }
     fold.pairs.clear();
     for (const std::uint32_t rank : fold.touched) {
       const PhoneIdx phone = stays_.sorted_phones[rank];

@@ -532,6 +532,41 @@ TEST(CompanionEngineTest, ACaseIsNeverItsOwnCompanionButMayBeAnothers) {
             ErrorCode::kInvalidArgument);
 }
 
+TEST(CompanionEngineTest, CompanionsComeInKeyOrderWhetherFewOrMany) {
+  // Case 1 stays 40 h at A; companions arrive there out of the order of their keys. Three
+  // thousand other phones stay at B, so a case meeting four of them is "few" (its companions are
+  // sorted) and a case at B meeting them all is "many" (they are read off in order).
+  std::vector<Record> records{{1, kA, kT0}, {1, kA, kT0 + 40 * kHour}, {1, kC, kT0 + 41 * kHour}};
+  std::int64_t arrive = kT0;
+  for (std::uint64_t key : {300, 100, 400, 200}) {
+    arrive += kHour;
+    records.push_back({key, kA, arrive});
+    records.push_back({key, kA, arrive + kHour});
+    records.push_back({key, kC, arrive + 2 * kHour});
+  }
+  for (std::uint64_t key = 6000; key > 3000; --key) {
+    const std::int64_t arrive = kT0 + static_cast<std::int64_t>(6000 - key);
+    records.push_back({key, kB, arrive});
+    records.push_back({key, kC, arrive + kHour});
+  }
+  records.push_back({2, kB, kT0});
+  records.push_back({2, kB, kT0 + 20 * kHour});
+  records.push_back({2, kB, kT0 + 40 * kHour});
+  const Town town = Build(records);
+  const std::int64_t at = kT0 + 2 * kDay;
+  const std::vector<CompanionPair> few = town.Pairs({{1, at}});
+  ASSERT_EQ(few.size(), 4u);
+  EXPECT_EQ(few[0].companion_phone, 100u);
+  EXPECT_EQ(few[1].companion_phone, 200u);
+  EXPECT_EQ(few[3].companion_phone, 400u);
+  const std::vector<CompanionPair> many = town.Pairs({{2, at}});
+  ASSERT_EQ(many.size(), 3000u);
+  EXPECT_TRUE(
+      std::is_sorted(many.begin(), many.end(), [](const CompanionPair& a, const CompanionPair& b) {
+        return a.companion_phone < b.companion_phone;
+      }));
+}
+
 TEST(CompanionEngineTest, CaseWithoutRecordsHasNoCompanions) {
   const Town town = Build(CaseAtHome());
   EXPECT_TRUE(town.Pairs({{77, kT0 + kDay}}).empty());
