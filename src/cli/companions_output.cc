@@ -71,12 +71,6 @@ void AppendPhone(std::uint64_t key, const Numbers& numbers, std::string& out) {
   out.append(digits, PhoneKeyer::UnpackKey(key, digits));
 }
 
-void AppendNumber(std::int64_t value, std::string& out) {
-  char digits[24];
-  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, end);
-}
-
 std::vector<Group> GroupsOf(std::span<const CompanionPair> pairs, int ring,
                             const Numbers& numbers) {
   std::vector<Group> groups;
@@ -120,22 +114,34 @@ void AppendRows(const Group& group, bool ring_column, const Numbers& numbers, st
   }
   std::string case_field;
   AppendCsvField(numbers.Text(group.pairs.front().case_phone), case_field);
-  text.reserve(text.size() + rows.size() * 56);
+  text.reserve(text.size() + rows.size() * (case_field.size() + 48));
+  // Each row's fields after the case's, packed numbers included, made in one small buffer and
+  // appended at once: millions of rows, so appends are counted.
+  char row[4 * 21 + companions::kMaxPackedDigits + 8];
+  char* const row_end = row + sizeof row;
   for (const CompanionPair* pair : rows) {
     text += case_field;
-    text += ',';
-    AppendPhone(pair->companion_phone, numbers, text);
-    text += ',';
-    AppendNumber(pair->co_stays, text);
-    text += ',';
-    AppendNumber(pair->longest_overlap_s, text);
-    text += ',';
-    AppendNumber(pair->first_overlap_start, text);
-    if (ring_column) {
-      text += ',';
-      AppendNumber(group.ring, text);
+    char* at = row;
+    *at++ = ',';
+    if (PhoneKeyer::IsPacked(pair->companion_phone)) {
+      at += PhoneKeyer::UnpackKey(pair->companion_phone, at);
+    } else {
+      text.append(row, static_cast<std::size_t>(at - row));
+      AppendPhone(pair->companion_phone, numbers, text);
+      at = row;
     }
-    text += '\n';
+    *at++ = ',';
+    at = std::to_chars(at, row_end, pair->co_stays).ptr;
+    *at++ = ',';
+    at = std::to_chars(at, row_end, pair->longest_overlap_s).ptr;
+    *at++ = ',';
+    at = std::to_chars(at, row_end, pair->first_overlap_start).ptr;
+    if (ring_column) {
+      *at++ = ',';
+      at = std::to_chars(at, row_end, group.ring).ptr;
+    }
+    *at++ = '\n';
+    text.append(row, static_cast<std::size_t>(at - row));
   }
 }
 

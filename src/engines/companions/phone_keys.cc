@@ -1,5 +1,9 @@
 #include "engines/companions/phone_keys.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
 namespace lifeline::companions {
 namespace {
 
@@ -25,14 +29,17 @@ std::optional<std::uint64_t> PhoneKeyer::PackedKey(std::string_view phone) {
 
 std::size_t PhoneKeyer::UnpackKey(std::uint64_t key, char* out) {
   const auto length = static_cast<std::size_t>((key >> kLengthShift) & 31);
-  const std::size_t size = length + ((key & kPlusBit) != 0 ? 1 : 0);
-  std::uint64_t value = key & kValueMask;
-  for (std::size_t at = size; at-- > size - length;) {
-    out[at] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  if ((key & kPlusBit) != 0) out[0] = '+';
-  return size;
+  const std::size_t sign = (key & kPlusBit) != 0 ? 1 : 0;
+  if (sign != 0) out[0] = '+';
+  // The value's digits, then as many leading zeros as it lost (a key of a damaged store may
+  // claim fewer digits than its value has: then its last ones).
+  char digits[24];
+  const std::size_t count = static_cast<std::size_t>(
+      std::to_chars(digits, digits + sizeof digits, key & kValueMask).ptr - digits);
+  const std::size_t shown = std::min(count, length);
+  std::memset(out + sign, '0', length - shown);
+  std::memcpy(out + sign + length - shown, digits + count - shown, shown);
+  return sign + length;
 }
 
 std::string PhoneKeyer::UnpackKey(std::uint64_t key) {
