@@ -17,6 +17,7 @@
 
 #include "core/time.h"
 #include "engines/companions/companions.h"
+#include "engines/companions/digits.h"
 #include "engines/companions/random_city.h"
 #include "engines/companions/record_ingest.h"
 #include "engines/companions/run_store.h"
@@ -179,6 +180,27 @@ TEST(CompanionIngestTest, TimesOutsideUnsigned32BitSecondsAreBadRows) {
   EXPECT_EQ(ingest->bad.shown[0].reason_id, "companions.row.time_out_of_range");
   EXPECT_EQ(ingest->bad.shown[0].line, 2);
   EXPECT_EQ(ingest->bad.counts[kBadTime], 3);
+}
+
+TEST(DigitsTest, EightAtATimeAgreesWithOneAtATime) {
+  std::mt19937_64 rng(7);
+  const std::string not_digits = std::string("/:a A\xb0\xff,\"-+", 13) + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 20, '0');
+    for (char& c : text) c = static_cast<char>('0' + rng() % 10);
+    if (!text.empty() && rng() % 2 == 0) text[rng() % text.size()] = not_digits[rng() % 14];
+    std::uint64_t expected = 0;
+    bool digits = true;
+    for (const char c : text) {
+      digits = digits && c >= '0' && c <= '9';
+      expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    std::uint64_t value = 0;
+    ASSERT_EQ(ParseDigits(text.data(), text.size(), value), digits) << text;
+    if (digits) {
+      ASSERT_EQ(value, expected) << text;
+    }
+  }
 }
 
 TEST(PhoneKeyerTest, DigitsPackAndUnpackOthersHash) {

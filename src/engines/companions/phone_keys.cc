@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "engines/companions/digits.h"
+
 namespace lifeline::companions {
 namespace {
 
@@ -20,10 +22,7 @@ std::optional<std::uint64_t> PhoneKeyer::PackedKey(std::string_view phone) {
   if (plus) phone.remove_prefix(1);
   if (phone.empty() || phone.size() > kMaxPackedDigits) return std::nullopt;
   std::uint64_t value = 0;
-  for (const char c : phone) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
+  if (!ParseDigits(phone.data(), phone.size(), value)) return std::nullopt;
   return (static_cast<std::uint64_t>(phone.size()) << kLengthShift) | (plus ? kPlusBit : 0) | value;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/csv.h"
 #include "core/time.h"
+#include "engines/companions/digits.h"
 #include "engines/companions/parallel.h"
 
 namespace lifeline::companions {
@@ -132,13 +133,11 @@ std::uint64_t BytesEqual(std::uint64_t word, char byte) {
 
 // Digits only, at most 10 of them: the common case of Unix seconds, parsed without checks.
 std::optional<std::int64_t> FastUnixSeconds(std::string_view text) {
-  if (text.empty() || text.size() > 10) return std::nullopt;
-  std::int64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
+  std::uint64_t value = 0;
+  if (text.empty() || text.size() > 10 || !ParseDigits(text.data(), text.size(), value)) {
+    return std::nullopt;
   }
-  return value;
+  return static_cast<std::int64_t>(value);
 }
 
 // One chunk's results; lines count from 1 at the chunk's first line.
