@@ -1,44 +1,29 @@
 #include "engines/companions/phone_keys.h"
 
-#include <algorithm>
-#include <charconv>
 #include <cstring>
 
-#include "engines/companions/digits.h"
-
 namespace lifeline::companions {
-namespace {
-
-// Packed key layout: bit 63 clear, bits 58..62 the digit count, bit 57 the '+', bits 0..56 the
-// digits' value (10^17 < 2^57).
-constexpr int kLengthShift = 58;
-constexpr std::uint64_t kPlusBit = std::uint64_t{1} << 57;
-constexpr std::uint64_t kValueMask = kPlusBit - 1;
-
-}  // namespace
-
-std::optional<std::uint64_t> PhoneKeyer::PackedKey(std::string_view phone) {
-  const bool plus = !phone.empty() && phone.front() == '+';
-  if (plus) phone.remove_prefix(1);
-  if (phone.empty() || phone.size() > kMaxPackedDigits) return std::nullopt;
-  std::uint64_t value = 0;
-  if (!ParseDigits(phone.data(), phone.size(), value)) return std::nullopt;
-  return (static_cast<std::uint64_t>(phone.size()) << kLengthShift) | (plus ? kPlusBit : 0) | value;
-}
 
 std::size_t PhoneKeyer::UnpackKey(std::uint64_t key, char* out) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   const auto length = static_cast<std::size_t>((key >> kLengthShift) & 31);
-  const std::size_t sign = (key & kPlusBit) != 0 ? 1 : 0;
-  if (sign != 0) out[0] = '+';
-  // The value's digits, then as many leading zeros as it lost (a key of a damaged store may
-  // claim fewer digits than its value has: then its last ones).
-  char digits[24];
-  const std::size_t count = static_cast<std::size_t>(
-      std::to_chars(digits, digits + sizeof digits, key & kValueMask).ptr - digits);
-  const std::size_t shown = std::min(count, length);
-  std::memset(out + sign, '0', length - shown);
-  std::memcpy(out + sign + length - shown, digits + count - shown, shown);
-  return sign + length;
+  const std::size_t size = length + ((key & kPlusBit) != 0 ? 1 : 0);
+  if ((key & kPlusBit) != 0) out[0] = '+';
+  // The last `length` digits of the value, two at a time from the right: leading zeros come
+  // out as such.
+  std::uint64_t value = key & kValueMask;
+  char* at = out + size;
+  std::size_t left = length;
+  for (; left >= 2; left -= 2) {
+    at -= 2;
+    std::memcpy(at, kPairs + 2 * (value % 100), 2);
+    value /= 100;
+  }
+  if (left == 1) *--at = static_cast<char>('0' + value % 10);
+  return size;
 }
 
 std::string PhoneKeyer::UnpackKey(std::uint64_t key) {

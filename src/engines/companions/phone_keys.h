@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/crypto.h"
+#include "engines/companions/digits.h"
 
 namespace lifeline::companions {
 
@@ -42,8 +43,19 @@ class PhoneKeyer {
   // True when Key(phone) maps back without help (plain and packed).
   static bool IsPacked(std::uint64_t key) { return (key & kHashedKeyBit) == 0; }
 
-  // The digits packed into `phone`'s key, if it is 1 to 17 digits with an optional '+'.
-  static std::optional<std::uint64_t> PackedKey(std::string_view phone);
+  // The digits packed into `phone`'s key, if it is 1 to 17 digits with an optional '+'. Inline:
+  // ingest asks it of every record.
+  static std::optional<std::uint64_t> PackedKey(std::string_view phone) {
+    const bool plus = !phone.empty() && phone.front() == '+';
+    if (plus) phone.remove_prefix(1);
+    std::uint64_t value = 0;
+    if (phone.empty() || phone.size() > kMaxPackedDigits ||
+        !ParseDigits(phone.data(), phone.size(), value)) {
+      return std::nullopt;
+    }
+    return (static_cast<std::uint64_t>(phone.size()) << kLengthShift) | (plus ? kPlusBit : 0) |
+           value;
+  }
   // The text of a packed key.
   static std::string UnpackKey(std::uint64_t key);
   // The same written to `out` (room for 18 characters); returns its length.
@@ -55,6 +67,12 @@ class PhoneKeyer {
   static std::string PseudonymText(std::uint64_t key);
 
  private:
+  // Packed key layout: bit 63 clear, bits 58..62 the digit count, bit 57 the '+', bits 0..56
+  // the digits' value (10^17 < 2^57).
+  static constexpr int kLengthShift = 58;
+  static constexpr std::uint64_t kPlusBit = std::uint64_t{1} << 57;
+  static constexpr std::uint64_t kValueMask = kPlusBit - 1;
+
   static std::uint64_t PlainHash(std::string_view phone);
 
   std::optional<ShortHashKey> pseudonym_key_;
