@@ -15,8 +15,27 @@ Status Broken(const std::string& what) {
 
 }  // namespace
 
+void PartitionedRecords::Spill(std::size_t partition) {
+  Stage& stage = staged_[partition];
+  Bucket& bucket = buckets_[partition];
+  for (std::size_t at = 0; at < stage.size;) {
+    if (bucket.empty() || bucket.back()->size == kBlockRecords) {
+      bucket.push_back(std::make_unique_for_overwrite<Block>());
+    }
+    Block& block = *bucket.back();
+    const std::size_t take = std::min(stage.size - at, kBlockRecords - block.size);
+    std::copy_n(stage.records.begin() + static_cast<std::ptrdiff_t>(at), take,
+                block.records.begin() + static_cast<std::ptrdiff_t>(block.size));
+    block.size += take;
+    at += take;
+  }
+  stage.size = 0;
+}
+
 void PartitionedRecords::Absorb(PartitionedRecords&& other) {
   for (std::size_t partition = 0; partition < kPhonePartitions; ++partition) {
+    Spill(partition);
+    other.Spill(partition);
     Bucket& from = other.buckets_[partition];
     Bucket& to = buckets_[partition];
     for (std::unique_ptr<Block>& block : from) to.push_back(std::move(block));
