@@ -1,11 +1,11 @@
 #include "cli/companions_output.h"
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <vector>
 
 #include "core/csv.h"
+#include "engines/companions/digits.h"
 #include "engines/companions/parallel.h"
 
 namespace lifeline {
@@ -118,7 +118,6 @@ void AppendRows(const Group& group, bool ring_column, const Numbers& numbers, st
   // Each row's fields after the case's, packed numbers included, made in one small buffer and
   // appended at once: millions of rows, so appends are counted.
   char row[4 * 21 + companions::kMaxPackedDigits + 8];
-  char* const row_end = row + sizeof row;
   for (const CompanionPair* pair : rows) {
     text += case_field;
     char* at = row;
@@ -131,14 +130,14 @@ void AppendRows(const Group& group, bool ring_column, const Numbers& numbers, st
       at = row;
     }
     *at++ = ',';
-    at = std::to_chars(at, row_end, pair->co_stays).ptr;
+    at = companions::WriteDecimal(at, pair->co_stays);
     *at++ = ',';
-    at = std::to_chars(at, row_end, pair->longest_overlap_s).ptr;
+    at = companions::WriteDecimal(at, pair->longest_overlap_s);
     *at++ = ',';
-    at = std::to_chars(at, row_end, pair->first_overlap_start).ptr;
+    at = companions::WriteDecimal(at, pair->first_overlap_start);
     if (ring_column) {
       *at++ = ',';
-      at = std::to_chars(at, row_end, group.ring).ptr;
+      at = companions::WriteDecimal(at, group.ring);
     }
     *at++ = '\n';
     text.append(row, static_cast<std::size_t>(at - row));

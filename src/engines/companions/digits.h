@@ -40,4 +40,34 @@ inline bool ParseDigits(const char* text, std::size_t count, std::uint64_t& valu
   return true;
 }
 
+// Writes the last `count` decimal digits of `value` ending just before `end`, leading zeros
+// included, two at a time; returns where they begin.
+inline char* WriteLastDigits(char* end, std::uint64_t value, std::size_t count) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  for (; count >= 2; count -= 2) {
+    end -= 2;
+    std::memcpy(end, kPairs + 2 * (value % 100), 2);
+    value /= 100;
+  }
+  if (count == 1) *--end = static_cast<char>('0' + value % 10);
+  return end;
+}
+
+// Writes `value` in decimal at `out` (room for 20 characters); returns the end. Output writes
+// millions of these.
+inline char* WriteDecimal(char* out, std::int64_t value) {
+  std::uint64_t magnitude = static_cast<std::uint64_t>(value);
+  if (value < 0) {
+    *out++ = '-';
+    magnitude = 0 - magnitude;
+  }
+  std::size_t count = 1;
+  for (std::uint64_t rest = magnitude; rest >= 10; rest /= 10) ++count;
+  WriteLastDigits(out + count, magnitude, count);
+  return out + count;
+}
+
 }  // namespace lifeline::companions

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <utility>
@@ -200,6 +201,27 @@ TEST(DigitsTest, EightAtATimeAgreesWithOneAtATime) {
     if (digits) {
       ASSERT_EQ(value, expected) << text;
     }
+  }
+}
+
+TEST(DigitsTest, DecimalsAreWrittenAsToStringDoes) {
+  std::mt19937_64 rng(8);
+  std::vector<std::int64_t> values{0,
+                                   1,
+                                   -1,
+                                   9,
+                                   10,
+                                   99,
+                                   100,
+                                   1'700'000'000,
+                                   std::numeric_limits<std::int64_t>::max(),
+                                   std::numeric_limits<std::int64_t>::min()};
+  for (int round = 0; round < 10000; ++round) {
+    values.push_back(static_cast<std::int64_t>(rng() >> (rng() % 64)) * (rng() % 2 ? 1 : -1));
+  }
+  for (const std::int64_t value : values) {
+    char text[24];
+    EXPECT_EQ(std::string(text, WriteDecimal(text, value)), std::to_string(value));
   }
 }
 

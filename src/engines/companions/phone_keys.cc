@@ -5,24 +5,11 @@
 namespace lifeline::companions {
 
 std::size_t PhoneKeyer::UnpackKey(std::uint64_t key, char* out) {
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
   const auto length = static_cast<std::size_t>((key >> kLengthShift) & 31);
   const std::size_t size = length + ((key & kPlusBit) != 0 ? 1 : 0);
   if ((key & kPlusBit) != 0) out[0] = '+';
-  // The last `length` digits of the value, two at a time from the right: leading zeros come
-  // out as such.
-  std::uint64_t value = key & kValueMask;
-  char* at = out + size;
-  std::size_t left = length;
-  for (; left >= 2; left -= 2) {
-    at -= 2;
-    std::memcpy(at, kPairs + 2 * (value % 100), 2);
-    value /= 100;
-  }
-  if (left == 1) *--at = static_cast<char>('0' + value % 10);
+  // The value's last `length` digits: leading zeros come out as such.
+  WriteLastDigits(out + size, key & kValueMask, length);
   return size;
 }
 
