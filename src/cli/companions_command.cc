@@ -221,6 +221,89 @@ int ReportWriteError(const CompanionsCommandOptions& options, const Reporter& sa
 // its system time on 200 million records) for a peak about a third higher (bench/README.md).
 void ReturnLargeBuffersToTheSystem() { mallopt(M_MMAP_THRESHOLD, 256 * 1024); }
 
+// Ring 2 (rank 0's answer; other ranks' is empty): every ring-1 companion that is not a case,
+// taken as confirmed when the latest case it accompanied was; its companions that are neither
+// cases nor in ring 1. Nullopt (reported) if the engine failed on any rank.
+std::optional<std::vector<CompanionPair>> FindRing2(std::span<const Case> cases,
+                                                    std::span<const CompanionPair> ring1,
+                                                    const CompanionEngine& engine, int threads,
+                                                    Cluster& cluster, const Reporter& say) {
+  std::string sources_bytes;
+  if (cluster.rank() == 0) {
+    std::unordered_map<std::uint64_t, std::int64_t> confirmed_at;
+    for (const Case& confirmed : cases) confirmed_at[confirmed.phone] = confirmed.confirmed_at;
+    std::unordered_map<std::uint64_t, std::int64_t> sources;
+    for (const CompanionPair& pair : ring1) {
+      if (confirmed_at.count(pair.companion_phone) != 0) continue;
+      std::int64_t& at = sources.try_emplace(pair.companion_phone, INT64_MIN).first->second;
+      at = std::max(at, confirmed_at.at(pair.case_phone));
+    }
+    std::vector<Case> ordered;
+    for (const auto& [phone, at] : sources) ordered.push_back({phone, at});
+    std::sort(ordered.begin(), ordered.end(),
+              [](const Case& a, const Case& b) { return a.phone < b.phone; });
+    sources_bytes.assign(reinterpret_cast<const char*>(ordered.data()),
+                         ordered.size() * sizeof(Case));
+  }
+  sources_bytes = cluster.BroadcastFromRoot(std::move(sources_bytes));
+  std::vector<Case> sources(sources_bytes.size() / sizeof(Case));
+  std::memcpy(sources.data(), sources_bytes.data(), sources.size() * sizeof(Case));
+  Say(say.errors, say.locale, "companions.progress.ring2",
+      {{"sources", std::to_string(sources.size())}});
+  Result<std::vector<CompanionPair>> found = engine.Evaluate(sources, threads);
+  if (cluster.Max(found.ok() ? 0 : 1) != 0) {
+    if (!found.ok()) ReportFailure(found.status(), say);
+    return std::nullopt;
+  }
+  std::vector<CompanionPair> ring2 = MergePairs(std::move(*found), cluster);
+  if (cluster.rank() == 0) {
+    std::vector<std::uint64_t> known;
+    for (const Case& confirmed : cases) known.push_back(confirmed.phone);
+    for (const Case& source : sources) known.push_back(source.phone);
+    std::sort(known.begin(), known.end());
+    std::erase_if(ring2, [&](const CompanionPair& pair) {
+      return std::binary_search(known.begin(), known.end(), pair.companion_phone);
+    });
+  }
+  return ring2;
+}
+
+// One process, one ring: evaluates the cases in the order their rows go out and writes each
+// case's rows as soon as they are found. Returns the number of pairs, or nullopt (reported) if
+// the engine or the output failed.
+std::optional<std::size_t> EvaluateAndStream(const CompanionsCommandOptions& options,
+                                             const Cases& cases, const LocalRecords& local,
+                                             const CompanionEngine& engine, int threads,
+                                             const Reporter& say, std::FILE* output) {
+  Status evaluated = Status::Ok();
+  std::size_t pairs = 0;
+  const bool written = WriteOutput(
+      [&](std::FILE* file) {
+        const std::vector<std::size_t> order =
+            CasesInOutputOrder(cases.cases, cases.texts, local.names);
+        std::vector<Case> ordered;
+        ordered.reserve(order.size());
+        for (const std::size_t idx : order) ordered.push_back(cases.cases[idx]);
+        PairsCsvStream writer(ordered.size(), cases.texts, local.names, file);
+        evaluated = engine.EvaluateEach(ordered, threads,
+                                        [&](std::size_t idx, std::span<const CompanionPair> found) {
+                                          writer.Take(idx, found);
+                                        });
+        pairs = writer.rows();
+        return evaluated.ok() && writer.Finish();
+      },
+      options.out_path, output);
+  if (!evaluated.ok()) {
+    ReportFailure(evaluated, say);
+    return std::nullopt;
+  }
+  if (!written) {
+    ReportWriteError(options, say);
+    return std::nullopt;
+  }
+  return pairs;
+}
+
 int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std::FILE* output,
                  std::FILE* errors) {
   const Clock::time_point start = Clock::now();
@@ -290,28 +373,10 @@ int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std:
   // One process, one ring: each case's rows are written as soon as they are found.
   const bool stream = cluster.size() == 1 && options.rings < 2;
   if (stream) {
-    Status evaluated = Status::Ok();
-    const bool written = WriteOutput(
-        [&](std::FILE* file) {
-          const std::vector<std::size_t> order =
-              CasesInOutputOrder(cases->cases, cases->texts, local.names);
-          std::vector<Case> ordered;
-          ordered.reserve(order.size());
-          for (const std::size_t idx : order) ordered.push_back(cases->cases[idx]);
-          PairsCsvStream writer(ordered.size(), cases->texts, local.names, file);
-          evaluated = engine->EvaluateEach(
-              ordered, threads, [&](std::size_t idx, std::span<const CompanionPair> found) {
-                writer.Take(idx, found);
-              });
-          pair_count = writer.rows();
-          return evaluated.ok() && writer.Finish();
-        },
-        options.out_path, output);
-    if (!evaluated.ok()) {
-      ReportFailure(evaluated, say);
-      return kCompanionsExitFailed;
-    }
-    if (!written) return ReportWriteError(options, say);
+    const std::optional<std::size_t> streamed =
+        EvaluateAndStream(options, *cases, local, *engine, threads, say, output);
+    if (!streamed) return kCompanionsExitFailed;
+    pair_count = *streamed;
     Say(say.errors, say.locale, "companions.progress.evaluated",
         {{"pairs", std::to_string(pair_count)},
          {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
@@ -327,47 +392,11 @@ int RunOnCluster(const CompanionsCommandOptions& options, Cluster& cluster, std:
         {{"pairs", std::to_string(pairs.size())},
          {"seconds", Fixed(SecondsSince(evaluate_start), 2)}});
 
-    // Ring 2: every ring-1 companion that is not a case, taken as confirmed when the latest case it
-    // accompanied was; its companions that are neither cases nor in ring 1.
     if (options.rings >= 2) {
-      std::string sources_bytes;
-      if (cluster.rank() == 0) {
-        std::unordered_map<std::uint64_t, std::int64_t> confirmed_at;
-        for (const Case& confirmed : cases->cases)
-          confirmed_at[confirmed.phone] = confirmed.confirmed_at;
-        std::unordered_map<std::uint64_t, std::int64_t> sources;
-        for (const CompanionPair& pair : pairs) {
-          if (confirmed_at.count(pair.companion_phone) != 0) continue;
-          std::int64_t& at = sources.try_emplace(pair.companion_phone, INT64_MIN).first->second;
-          at = std::max(at, confirmed_at.at(pair.case_phone));
-        }
-        std::vector<Case> ordered;
-        for (const auto& [phone, at] : sources) ordered.push_back({phone, at});
-        std::sort(ordered.begin(), ordered.end(),
-                  [](const Case& a, const Case& b) { return a.phone < b.phone; });
-        sources_bytes.assign(reinterpret_cast<const char*>(ordered.data()),
-                             ordered.size() * sizeof(Case));
-      }
-      sources_bytes = cluster.BroadcastFromRoot(std::move(sources_bytes));
-      std::vector<Case> sources(sources_bytes.size() / sizeof(Case));
-      std::memcpy(sources.data(), sources_bytes.data(), sources.size() * sizeof(Case));
-      Say(say.errors, say.locale, "companions.progress.ring2",
-          {{"sources", std::to_string(sources.size())}});
-      Result<std::vector<CompanionPair>> found = engine->Evaluate(sources, threads);
-      if (cluster.Max(found.ok() ? 0 : 1) != 0) {
-        if (!found.ok()) ReportFailure(found.status(), say);
-        return kCompanionsExitFailed;
-      }
-      ring2 = MergePairs(std::move(*found), cluster);
-      if (cluster.rank() == 0) {
-        std::vector<std::uint64_t> known;
-        for (const Case& confirmed : cases->cases) known.push_back(confirmed.phone);
-        for (const Case& source : sources) known.push_back(source.phone);
-        std::sort(known.begin(), known.end());
-        std::erase_if(ring2, [&](const CompanionPair& pair) {
-          return std::binary_search(known.begin(), known.end(), pair.companion_phone);
-        });
-      }
+      std::optional<std::vector<CompanionPair>> found =
+          FindRing2(cases->cases, pairs, *engine, threads, cluster, say);
+      if (!found) return kCompanionsExitFailed;
+      ring2 = std::move(*found);
     }
     GatherNames(local.names, cluster);
     if (cluster.rank() != 0) return kCompanionsExitOk;
