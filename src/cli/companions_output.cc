@@ -208,17 +208,27 @@ PairsCsvStream::PairsCsvStream(std::size_t groups, const companions::PhoneNames&
 void PairsCsvStream::Take(std::size_t idx, std::span<const CompanionPair> pairs) {
   std::string text;
   AppendRows({1, SortKey{}, pairs}, false, Numbers(known_, names_), text);
-  const std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   rows_ += pairs.size();
   texts_[idx] = std::move(text);
   ready_[idx] = 1;
-  // Whoever completes the next group in order writes every group ready from there.
+  // One thread at a time writes, outside the lock, every group ready in order; the others
+  // leave theirs and go back to work.
+  if (writing_) return;
+  writing_ = true;
+  std::vector<std::string> batch;
   while (next_ < texts_.size() && ready_[next_] != 0) {
-    std::string& ready = texts_[next_++];
-    if (ok_ && !ready.empty())
-      ok_ = std::fwrite(ready.data(), 1, ready.size(), output_) == ready.size();
-    std::string().swap(ready);
+    batch.clear();
+    while (next_ < texts_.size() && ready_[next_] != 0) batch.push_back(std::move(texts_[next_++]));
+    lock.unlock();
+    for (const std::string& ready : batch) {
+      if (ok_ && !ready.empty()) {
+        ok_ = std::fwrite(ready.data(), 1, ready.size(), output_) == ready.size();
+      }
+    }
+    lock.lock();
   }
+  writing_ = false;
 }
 
 bool PairsCsvStream::Finish() {

@@ -55,7 +55,8 @@ class PairsCsvStream {
   std::vector<char> ready_;
   std::size_t next_ = 0;
   std::size_t rows_ = 0;
-  bool ok_ = true;
+  bool writing_ = false;  // a thread is writing groups from next_ on
+  bool ok_ = true;        // only the writing thread changes it
 };
 
 }  // namespace lifeline
