@@ -72,8 +72,12 @@ Status RunTable::Validate(std::size_t tower_count) const {
 
 namespace {
 
+// A vector whose every slot is written once after sizing, so none is zeroed first.
+template <typename T>
+using Written = std::vector<T, DefaultInitAllocator<T>>;
+
 // One partition's records while they are sorted: every slot is written by the counting sort.
-using RecordBuffer = std::vector<PackedRecord, DefaultInitAllocator<PackedRecord>>;
+using RecordBuffer = Written<PackedRecord>;
 
 bool InTimeOrder(const PackedRecord& a, const PackedRecord& b) {
   return ((std::uint64_t{a.time} << 32) | a.tower) < ((std::uint64_t{b.time} << 32) | b.tower);
@@ -168,9 +172,9 @@ RunTable BuildRuns(PartitionedRecords&& records, int threads) {
   // blocks), then collapse into the partition's own runs (times still 32-bit). Records give way
   // to runs as it goes, and the buffers are reused, so memory peaks near the records' size.
   struct PartitionRuns {
-    std::vector<std::uint64_t> phone_keys;
-    std::vector<std::uint64_t> phone_first_run;  // relative to the partition
-    std::vector<std::uint32_t> tower, first, last;
+    Written<std::uint64_t> phone_keys;
+    Written<std::uint64_t> phone_first_run;  // relative to the partition
+    Written<std::uint32_t> tower, first, last;
   };
   std::vector<PartitionRuns> parts(kPhonePartitions);
   std::vector<RecordBuffer> buffers(static_cast<std::size_t>(std::max(threads, 1)));
