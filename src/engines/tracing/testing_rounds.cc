@@ -1,0 +1,54 @@
+#include "engines/tracing/testing_rounds.h"
+
+#include <algorithm>
+#include <set>
+
+namespace lifeline::tracing {
+namespace {
+
+Status Invalid(const char* field, std::string reason) {
+  return Status::InvalidArgument("error.field_invalid", {{"field", field}, {"reason", reason}},
+                                 field);
+}
+
+constexpr std::int64_t kMaxRoundDays = 10000;
+
+}  // namespace
+
+Result<std::vector<RoundDay>> ScheduleRound(std::span<const RoundDistrict> districts,
+                                            std::int64_t daily_capacity) {
+  if (daily_capacity < 1) return Invalid("daily_capacity", ">= 1");
+  std::set<std::string> seen;
+  std::int64_t total = 0;
+  for (const RoundDistrict& district : districts) {
+    if (!seen.insert(district.id).second)
+      return Invalid("district", "listed twice: " + district.id);
+    if (district.population < 0) return Invalid("population", ">= 0");
+    total += district.population;
+    if (total / daily_capacity > kMaxRoundDays) {
+      return Invalid("daily_capacity", "the round would take over 10,000 days");
+    }
+  }
+  std::vector<const RoundDistrict*> order;
+  for (const RoundDistrict& district : districts) order.push_back(&district);
+  std::stable_sort(order.begin(), order.end(), [](const RoundDistrict* a, const RoundDistrict* b) {
+    return a->risk != b->risk ? a->risk > b->risk : a->id < b->id;
+  });
+  std::vector<RoundDay> days;
+  for (const RoundDistrict* district : order) {
+    std::int64_t left = district->population;
+    while (left > 0) {
+      if (days.empty() || days.back().tests == daily_capacity) {
+        days.push_back({static_cast<int>(days.size()), {}, 0});
+      }
+      RoundDay& day = days.back();
+      const std::int64_t tests = std::min(left, daily_capacity - day.tests);
+      day.slots.push_back({district->id, tests});
+      day.tests += tests;
+      left -= tests;
+    }
+  }
+  return days;
+}
+
+}  // namespace lifeline::tracing
