@@ -21,8 +21,9 @@ std::optional<Applies> CaseAt(std::optional<UnixMillis> from, std::optional<Unix
 }
 
 // Quarantine: each exposure starts `quarantine`; one during a quarantine restarts it.
-std::optional<Applies> QuarantineAt(std::vector<UnixMillis> exposures, UnixMillis now,
+std::optional<Applies> QuarantineAt(std::span<const UnixMillis> given, UnixMillis now,
                                     const HealthCodeRules& rules) {
+  std::vector<UnixMillis> exposures(given.begin(), given.end());
   std::sort(exposures.begin(), exposures.end());
   std::optional<Applies> current;
   for (const UnixMillis exposure : exposures) {
@@ -96,6 +97,13 @@ Status CheckHealthCodeRules(const HealthCodeRules& rules) {
   if (rules.negatives_apart < 0) return invalid("negatives_apart", ">= 0");
   if (rules.area_window < 0) return invalid("area_window", ">= 0");
   return Status::Ok();
+}
+
+std::optional<Interval> QuarantineSpan(std::span<const UnixMillis> exposures, UnixMillis now,
+                                       const HealthCodeRules& rules) {
+  const std::optional<Applies> applies = QuarantineAt(exposures, now, rules);
+  if (!applies) return std::nullopt;
+  return Interval{applies->since, *applies->until};
 }
 
 HealthCode CodeAt(const CodeFacts& facts, UnixMillis now, const HealthCodeRules& rules) {

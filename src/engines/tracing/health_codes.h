@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/status.h"
@@ -73,6 +74,12 @@ struct CodeChange {
 
 // InvalidArgument for negative durations or fewer than one negative test needed.
 Status CheckHealthCodeRules(const HealthCodeRules& rules);
+
+// A close contact's quarantine running at `now` (from its first exposure to 14 days after the
+// last that restarted it), if any: what the desk shows as quarantine start and end, and what
+// the follow-up plan (follow_up.h) covers.
+std::optional<Interval> QuarantineSpan(std::span<const UnixMillis> exposures, UnixMillis now,
+                                       const HealthCodeRules& rules = {});
 
 // The code at `now`.
 HealthCode CodeAt(const CodeFacts& facts, UnixMillis now, const HealthCodeRules& rules = {});

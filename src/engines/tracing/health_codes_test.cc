@@ -70,6 +70,12 @@ TEST(HealthCodeTest, ANewExposureRestartsQuarantine) {
       CodeHistory(facts, Day(30)),
       (std::vector<CodeChange>{{Day(1), CodeColour::kRed, CodeReason::kCloseContactInQuarantine},
                                {Day(24), CodeColour::kGreen, CodeReason::kNone}}));
+  // The span the desk shows and the follow-up covers.
+  const std::optional<Interval> span = QuarantineSpan(facts.close_contact_exposures, Day(15));
+  ASSERT_TRUE(span.has_value());
+  EXPECT_EQ(span->start, Day(1));
+  EXPECT_EQ(span->end, Day(24));
+  EXPECT_FALSE(QuarantineSpan(facts.close_contact_exposures, Day(24)).has_value());
   // An exposure after the quarantine ended starts a new one.
   facts.close_contact_exposures.push_back(Day(26));
   EXPECT_EQ(CodeAt(facts, Day(27)).since, Day(26));
