@@ -53,7 +53,17 @@ Status CheckOptions(const ChainOptions& options) {
   return Status::Ok();
 }
 
+// Instants far beyond any record (year ±285,000) would overflow the arithmetic on them.
+constexpr UnixMillis kMaxAbsMillis = UnixMillis{1} << 53;
+
+Status CheckTime(const std::string& field, UnixMillis at) {
+  if (at < -kMaxAbsMillis || at > kMaxAbsMillis) return Invalid(field, "out of range");
+  return Status::Ok();
+}
+
 Status CheckInterval(const std::string& field, const Interval& when) {
+  RETURN_IF_ERROR(CheckTime(field, when.start));
+  RETURN_IF_ERROR(CheckTime(field, when.end));
   if (when.end < when.start) return Invalid(field, "ends before it starts");
   return Status::Ok();
 }
@@ -184,6 +194,7 @@ Result<ChainReport> InferChains(std::span<const Person> people, std::span<const 
     if (!index.people.emplace(person.id, &person).second) {
       return Invalid("person", "listed twice: " + std::to_string(person.id));
     }
+    if (person.onset) RETURN_IF_ERROR(CheckTime("onset", *person.onset));
     for (const Interval& stay : person.high_risk_stays) {
       RETURN_IF_ERROR(CheckInterval("high_risk_stays", stay));
     }

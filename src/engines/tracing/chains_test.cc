@@ -162,6 +162,8 @@ TEST(ChainInferenceTest, RefusesBadInput) {
   EXPECT_EQ(InferChains(one, unknown, {}).status().code(), ErrorCode::kInvalidArgument);
   const std::vector<Visit> backwards{{1, "shop", {Jan(2), Jan(1)}}};
   EXPECT_EQ(InferChains(one, {}, backwards).status().code(), ErrorCode::kInvalidArgument);
+  const std::vector<Person> far{{1, PersonStatus::kConfirmed, UnixMillis{1} << 62, {}}};
+  EXPECT_EQ(InferChains(far, {}, {}).status().code(), ErrorCode::kInvalidArgument);
   ChainOptions bad;
   bad.most_likely_days = 20;  // beyond the 14-day bound
   EXPECT_EQ(InferChains(one, {}, {}, bad).status().code(), ErrorCode::kInvalidArgument);
