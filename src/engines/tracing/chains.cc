@@ -6,13 +6,10 @@
 #include <numbers>
 #include <unordered_map>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
 namespace {
-
-Status Invalid(const std::string& field, std::string reason) {
-  return Status::InvalidArgument("error.field_invalid",
-                                 {{"field", field}, {"reason", std::move(reason)}}, field);
-}
 
 double Days(UnixMillis millis) { return static_cast<double>(millis) / kMillisPerDay; }
 
@@ -30,25 +27,25 @@ Status CheckOptions(const ChainOptions& options) {
         options.min_incubation_days <= options.most_likely_days &&
         options.most_likely_days <= options.max_incubation_days &&
         options.max_incubation_days <= 60)) {
-    return Invalid("incubation_days", "0 <= min <= most likely <= max <= 60");
+    return FieldInvalid("incubation_days", "0 <= min <= most likely <= max <= 60");
   }
   if (!(options.most_likely_days > 0 && options.log_sigma > 0 && options.log_sigma <= 3)) {
-    return Invalid("log_sigma", "most likely > 0 and 0 < sigma <= 3");
+    return FieldInvalid("log_sigma", "most likely > 0 and 0 < sigma <= 3");
   }
   if (!(options.infectious_before_onset_days >= 0 && options.infectious_after_onset_days >= 0)) {
-    return Invalid("infectious_days", ">= 0");
+    return FieldInvalid("infectious_days", ">= 0");
   }
   for (const double weight : options.kind_weight) {
-    if (!(weight >= 0 && weight <= 1)) return Invalid("kind_weight", "0..1");
+    if (!(weight >= 0 && weight <= 1)) return FieldInvalid("kind_weight", "0..1");
   }
   for (const double prior : {options.prior_case, options.prior_suspected, options.prior_negative,
                              options.prior_explained, options.prior_unexplained}) {
-    if (!(prior >= 0 && prior <= 1)) return Invalid("prior", "0..1");
+    if (!(prior >= 0 && prior <= 1)) return FieldInvalid("prior", "0..1");
   }
-  if (options.min_shared_visit < 0) return Invalid("min_shared_visit", ">= 0");
-  if (options.hidden_source_min_cases < 1) return Invalid("hidden_source_min_cases", ">= 1");
+  if (options.min_shared_visit < 0) return FieldInvalid("min_shared_visit", ">= 0");
+  if (options.hidden_source_min_cases < 1) return FieldInvalid("hidden_source_min_cases", ">= 1");
   if (!(options.other_source_share >= 0 && options.other_source_share <= 1)) {
-    return Invalid("other_source_share", "0..1");
+    return FieldInvalid("other_source_share", "0..1");
   }
   return Status::Ok();
 }
@@ -57,14 +54,14 @@ Status CheckOptions(const ChainOptions& options) {
 constexpr UnixMillis kMaxAbsMillis = UnixMillis{1} << 53;
 
 Status CheckTime(const std::string& field, UnixMillis at) {
-  if (at < -kMaxAbsMillis || at > kMaxAbsMillis) return Invalid(field, "out of range");
+  if (at < -kMaxAbsMillis || at > kMaxAbsMillis) return FieldInvalid(field, "out of range");
   return Status::Ok();
 }
 
 Status CheckInterval(const std::string& field, const Interval& when) {
   RETURN_IF_ERROR(CheckTime(field, when.start));
   RETURN_IF_ERROR(CheckTime(field, when.end));
-  if (when.end < when.start) return Invalid(field, "ends before it starts");
+  if (when.end < when.start) return FieldInvalid(field, "ends before it starts");
   return Status::Ok();
 }
 
@@ -192,7 +189,7 @@ Result<ChainReport> InferChains(std::span<const Person> people, std::span<const 
   Index index;
   for (const Person& person : people) {
     if (!index.people.emplace(person.id, &person).second) {
-      return Invalid("person", "listed twice: " + std::to_string(person.id));
+      return FieldInvalid("person", "listed twice: " + std::to_string(person.id));
     }
     if (person.onset) RETURN_IF_ERROR(CheckTime("onset", *person.onset));
     for (const Interval& stay : person.high_risk_stays) {
@@ -200,7 +197,7 @@ Result<ChainReport> InferChains(std::span<const Person> people, std::span<const 
     }
   }
   const auto known = [&](PersonId id, const char* field) -> Status {
-    if (index.people.count(id) == 0) return Invalid(field, "no person " + std::to_string(id));
+    if (index.people.count(id) == 0) return FieldInvalid(field, "no person " + std::to_string(id));
     return Status::Ok();
   };
   for (const Visit& visit : visits) {
@@ -213,7 +210,7 @@ Result<ChainReport> InferChains(std::span<const Person> people, std::span<const 
     RETURN_IF_ERROR(known(exposure.b, "exposure.b"));
     RETURN_IF_ERROR(CheckInterval("exposure.when", exposure.when));
     if (static_cast<int>(exposure.kind) < 0 || static_cast<int>(exposure.kind) >= kExposureKinds) {
-      return Invalid("exposure.kind", "unknown");
+      return FieldInvalid("exposure.kind", "unknown");
     }
   }
   const std::vector<Exposure> shared = SharedVisits(visits, options.min_shared_visit);

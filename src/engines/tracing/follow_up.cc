@@ -2,13 +2,10 @@
 
 #include <algorithm>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
 namespace {
-
-Status Invalid(const char* field, const char* reason) {
-  return Status::InvalidArgument("error.field_invalid", {{"field", field}, {"reason", reason}},
-                                 field);
-}
 
 bool AnyWithin(std::span<const UnixMillis> times, UnixMillis from, UnixMillis to) {
   return std::any_of(times.begin(), times.end(),
@@ -21,10 +18,10 @@ Result<std::vector<FollowUpTask>> FollowUpPlan(const Interval& quarantine,
                                                std::span<const UnixMillis> symptom_checks,
                                                std::span<const UnixMillis> tests,
                                                const FollowUpRules& rules) {
-  if (quarantine.end < quarantine.start) return Invalid("quarantine", "ends before it starts");
+  if (quarantine.end < quarantine.start) return FieldInvalid("quarantine", "ends before it starts");
   for (std::size_t idx = 0; idx < rules.test_days.size(); ++idx) {
     if (rules.test_days[idx] < 1 || (idx > 0 && rules.test_days[idx] <= rules.test_days[idx - 1])) {
-      return Invalid("test_days", "ascending, from 1");
+      return FieldInvalid("test_days", "ascending, from 1");
     }
   }
   const auto day_start = [&](int day) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
 namespace {
 
@@ -88,14 +90,10 @@ std::optional<Applies> AreaAt(const CodeFacts& facts, UnixMillis now,
 }  // namespace
 
 Status CheckHealthCodeRules(const HealthCodeRules& rules) {
-  const auto invalid = [](const char* field, const char* reason) {
-    return Status::InvalidArgument("error.field_invalid", {{"field", field}, {"reason", reason}},
-                                   field);
-  };
-  if (rules.quarantine < 0) return invalid("quarantine", ">= 0");
-  if (rules.negatives_needed < 1) return invalid("negatives_needed", ">= 1");
-  if (rules.negatives_apart < 0) return invalid("negatives_apart", ">= 0");
-  if (rules.area_window < 0) return invalid("area_window", ">= 0");
+  if (rules.quarantine < 0) return FieldInvalid("quarantine", ">= 0");
+  if (rules.negatives_needed < 1) return FieldInvalid("negatives_needed", ">= 1");
+  if (rules.negatives_apart < 0) return FieldInvalid("negatives_apart", ">= 0");
+  if (rules.area_window < 0) return FieldInvalid("area_window", ">= 0");
   return Status::Ok();
 }
 

@@ -4,26 +4,20 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
-namespace {
-
-Status Invalid(const char* field, const char* reason) {
-  return Status::InvalidArgument("error.field_invalid", {{"field", field}, {"reason", reason}},
-                                 field);
-}
-
-}  // namespace
 
 Result<std::vector<Ring>> ExpandRings(std::span<const PersonId> cases,
                                       std::span<const ContactLink> links, int tracers_on_duty,
                                       const RingOptions& options) {
-  if (options.rings < 1 || options.rings > 10) return Invalid("rings", "1..10");
-  if (!(options.days_per_case >= 0)) return Invalid("days_per_case", ">= 0");
-  if (!(options.growth >= 0)) return Invalid("growth", ">= 0");
-  if (tracers_on_duty < 1) return Invalid("tracers_on_duty", ">= 1");
+  if (options.rings < 1 || options.rings > 10) return FieldInvalid("rings", "1..10");
+  if (!(options.days_per_case >= 0)) return FieldInvalid("days_per_case", ">= 0");
+  if (!(options.growth >= 0)) return FieldInvalid("growth", ">= 0");
+  if (tracers_on_duty < 1) return FieldInvalid("tracers_on_duty", ">= 1");
   std::unordered_map<PersonId, std::vector<PersonId>> neighbours;
   for (const ContactLink& link : links) {
-    if (link.a == link.b) return Invalid("contact", "a person is not their own contact");
+    if (link.a == link.b) return FieldInvalid("contact", "a person is not their own contact");
     neighbours[link.a].push_back(link.b);
     neighbours[link.b].push_back(link.a);
   }

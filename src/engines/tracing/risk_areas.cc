@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
 namespace {
 
@@ -59,14 +61,8 @@ std::vector<RiskChange> History(const std::vector<const CaseVisit*>& visits, Uni
 }  // namespace
 
 Status CheckRiskAreaRules(const RiskAreaRules& rules) {
-  if (rules.window < 0) {
-    return Status::InvalidArgument("error.field_invalid", {{"field", "window"}, {"reason", ">= 0"}},
-                                   "window");
-  }
-  if (rules.high_cases < 1) {
-    return Status::InvalidArgument("error.field_invalid",
-                                   {{"field", "high_cases"}, {"reason", ">= 1"}}, "high_cases");
-  }
+  if (rules.window < 0) return FieldInvalid("window", ">= 0");
+  if (rules.high_cases < 1) return FieldInvalid("high_cases", ">= 1");
   return Status::Ok();
 }
 

@@ -3,13 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "core/validation.h"
+
 namespace lifeline::tracing {
 namespace {
-
-Status Invalid(const char* field, std::string reason) {
-  return Status::InvalidArgument("error.field_invalid", {{"field", field}, {"reason", reason}},
-                                 field);
-}
 
 constexpr std::int64_t kMaxRoundDays = 10000;
 
@@ -17,16 +14,16 @@ constexpr std::int64_t kMaxRoundDays = 10000;
 
 Result<std::vector<RoundDay>> ScheduleRound(std::span<const RoundDistrict> districts,
                                             std::int64_t daily_capacity) {
-  if (daily_capacity < 1) return Invalid("daily_capacity", ">= 1");
+  if (daily_capacity < 1) return FieldInvalid("daily_capacity", ">= 1");
   std::set<std::string> seen;
   std::int64_t total = 0;
   for (const RoundDistrict& district : districts) {
     if (!seen.insert(district.id).second)
-      return Invalid("district", "listed twice: " + district.id);
-    if (district.population < 0) return Invalid("population", ">= 0");
+      return FieldInvalid("district", "listed twice: " + district.id);
+    if (district.population < 0) return FieldInvalid("population", ">= 0");
     total += district.population;
     if (total / daily_capacity > kMaxRoundDays) {
-      return Invalid("daily_capacity", "the round would take over 10,000 days");
+      return FieldInvalid("daily_capacity", "the round would take over 10,000 days");
     }
   }
   std::vector<const RoundDistrict*> order;
