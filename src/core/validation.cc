@@ -94,6 +94,21 @@ Status CheckChoice(std::string_view field, std::string_view value,
   return UnknownChoice(field, value, choices);
 }
 
+std::optional<std::string> PhoneDigits(std::string_view phone) {
+  constexpr std::size_t kMinDigits = 7;
+  constexpr std::size_t kMaxDigits = 15;
+  std::string digits;
+  for (const char c : Trimmed(phone)) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '+' && c != '.') {
+      return std::nullopt;
+    }
+  }
+  if (digits.size() < kMinDigits || digits.size() > kMaxDigits) return std::nullopt;
+  return digits;
+}
+
 Status RecordNotFound(std::string_view entity, std::int64_t id) {
   return Status::NotFound("error.record_not_found",
                           {{"entity", std::string(entity)}, {"id", std::to_string(id)}});

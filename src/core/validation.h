@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ Status CheckChoice(std::string_view field, std::string_view value,
                    std::span<const std::string_view> choices);
 Status CheckChoice(std::string_view field, std::string_view value,
                    const std::vector<std::string>& choices);
+
+// The digits of a phone number as typed — digits with spaces, dashes, dots, brackets or a '+'
+// — if it has 7 to 15 of them (ITU-T E.164); nullopt otherwise (blank included). Services say
+// in their own words what is wrong.
+std::optional<std::string> PhoneDigits(std::string_view phone);
 
 // NotFound "error.record_not_found" {entity, id}.
 Status RecordNotFound(std::string_view entity, std::int64_t id);

@@ -68,6 +68,17 @@ TEST(CheckChoiceTest, StringVectorsBehaveLikeViewSpans) {
   EXPECT_EQ(Arg(UnknownChoice("kind", "once", {"weekly"}), "choices"), "weekly");
 }
 
+TEST(PhoneDigitsTest, TypedNumbersGiveTheirSevenToFifteenDigits) {
+  EXPECT_EQ(PhoneDigits(" +86 (138) 0013-8000 "), "8613800138000");
+  EXPECT_EQ(PhoneDigits("027.8888.888"), "0278888888");
+  EXPECT_EQ(PhoneDigits("1234567"), "1234567");
+  EXPECT_EQ(PhoneDigits("123456789012345"), "123456789012345");
+  EXPECT_FALSE(PhoneDigits("123456").has_value());
+  EXPECT_FALSE(PhoneDigits("1234567890123456").has_value());
+  EXPECT_FALSE(PhoneDigits("138 0013 800x").has_value());
+  EXPECT_FALSE(PhoneDigits("   ").has_value());
+}
+
 TEST(RecordNotFoundTest, NamesEntityAndId) {
   const Status missing = RecordNotFound("device", 42);
   EXPECT_EQ(missing.code(), ErrorCode::kNotFound);

@@ -15,8 +15,6 @@ using namespace devices;  // the helpers of devices_internal.h
 namespace {
 
 constexpr std::size_t kMaxAddressText = 500;
-constexpr std::size_t kMinPhoneDigits = 7;
-constexpr std::size_t kMaxPhoneDigits = 15;  // ITU-T E.164
 constexpr double kMaxSpo2 = 100;
 
 // A household's phone as stored: the keyed hash of its digits (to count families) and the
@@ -26,26 +24,16 @@ struct StoredPhone {
   std::string sealed;
 };
 
-// The digits of a phone number as typed with spaces, dashes, brackets or a leading +.
-Result<std::string> PhoneDigits(const std::string& phone) {
-  const std::string trimmed = Trimmed(phone);
-  if (trimmed.empty()) return FieldRequired("phone");
-  std::string digits;
-  for (const char c : trimmed) {
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '+' && c != '.') {
-      return FieldInvalid("phone", "7-15 digits");
-    }
-  }
-  if (digits.size() < kMinPhoneDigits || digits.size() > kMaxPhoneDigits) {
-    return FieldInvalid("phone", "7-15 digits");
-  }
-  return digits;
+// The digits of a household's phone number as typed.
+Result<std::string> HouseholdPhoneDigits(const std::string& phone) {
+  if (Trimmed(phone).empty()) return FieldRequired("phone");
+  std::optional<std::string> digits = PhoneDigits(phone);
+  if (!digits) return FieldInvalid("phone", "7-15 digits");
+  return std::move(*digits);
 }
 
 Result<StoredPhone> StorePhone(const std::string& key, const std::string& phone) {
-  ASSIGN_OR_RETURN(const std::string digits, PhoneDigits(phone));
+  ASSIGN_OR_RETURN(const std::string digits, HouseholdPhoneDigits(phone));
   return StoredPhone{KeyedHashHex(key, digits), SealText(key, Trimmed(phone))};
 }
 
@@ -62,7 +50,7 @@ Status ValidateNewDrift(const NewDrift& drift, UnixMillis now) {
   const Household& household = drift.household;
   RETURN_IF_ERROR(CheckText(household.contact_name, "contact_name", kMaxShortText, true));
   RETURN_IF_ERROR(CheckText(household.phone, "phone", kMaxShortText, true));
-  RETURN_IF_ERROR(PhoneDigits(household.phone).status());
+  RETURN_IF_ERROR(HouseholdPhoneDigits(household.phone).status());
   RETURN_IF_ERROR(CheckText(household.address, "address", kMaxAddressText, true));
   if (Trimmed(household.district_code).empty()) return FieldRequired("district_code");
   if (household.lat.has_value() != household.lon.has_value()) {

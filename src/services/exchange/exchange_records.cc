@@ -24,27 +24,15 @@ const std::vector<std::string> kStatusFilters = {"open", "withdrawn", "exhausted
                                                  "all"};
 const std::vector<std::string> kHistoryEntities = {"offer", "need", "proposal", "match"};
 
-constexpr std::size_t kMinPhoneDigits = 7;
-constexpr std::size_t kMaxPhoneDigits = 15;  // ITU-T E.164
 constexpr std::size_t kPhoneDisplayDigits = 4;
 constexpr std::int64_t kMaxBoardRows = 5000;
 
-// The digits of a phone number; spaces, dashes, dots, brackets and a leading + are allowed.
-Result<std::string> PhoneDigits(const std::string& phone) {
-  const std::string trimmed = Trimmed(phone);
-  if (trimmed.empty()) return FieldRequired("contact_phone");
-  std::string digits;
-  for (const char c : trimmed) {
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '+' && c != '.') {
-      return Status::InvalidArgument("error.exchange.phone_format", {}, "contact_phone");
-    }
-  }
-  if (digits.size() < kMinPhoneDigits || digits.size() > kMaxPhoneDigits) {
-    return Status::InvalidArgument("error.exchange.phone_format", {}, "contact_phone");
-  }
-  return digits;
+// The digits of a contact's phone number as typed.
+Result<std::string> ContactPhoneDigits(const std::string& phone) {
+  if (Trimmed(phone).empty()) return FieldRequired("contact_phone");
+  std::optional<std::string> digits = PhoneDigits(phone);
+  if (!digits) return Status::InvalidArgument("error.exchange.phone_format", {}, "contact_phone");
+  return std::move(*digits);
 }
 
 std::string ItemDetail(const ItemSpec& item, std::int64_t quantity) {
@@ -123,7 +111,7 @@ Result<CheckedOffer> CheckOffer(const NewOffer& input, const ExchangeOptions& op
   offer.offerer_kind = Trimmed(offer.offerer_kind);
   RETURN_IF_ERROR(CheckChoice("offerer_kind", offer.offerer_kind, kOffererKinds));
   RETURN_IF_ERROR(CheckText(offer.offerer_name, "offerer_name", kMaxShortText, true));
-  ASSIGN_OR_RETURN(checked.digits, PhoneDigits(offer.contact_phone));
+  ASSIGN_OR_RETURN(checked.digits, ContactPhoneDigits(offer.contact_phone));
   if (!offer.location) return FieldRequired("lat");
   RETURN_IF_ERROR(CheckLocation(*offer.location));
   RETURN_IF_ERROR(CheckText(offer.address, "address", kMaxAddressText, true));
