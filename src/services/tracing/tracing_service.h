@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/actor.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "engines/tracing/chains.h"
+#include "engines/tracing/health_codes.h"
+#include "store/database.h"
+
+namespace lifeline {
+
+// The contact-tracing desk's records (issue 6, migration 0011): the people the tracers know of
+// (cases and their contacts), their tests, the exposures that link them, their trajectories
+// and stays in high-risk areas; and what the tracing engine (engines/tracing) makes of them:
+// each case's likely infectors and possible hidden sources, and every person's health code.
+//
+// Only tracers and admins may call it (PermissionDenied "error.tracing.tracers_only" for any
+// other role): the records are patients' and their movements. Every read of a person, their
+// code or the chains writes an audit row in the same transaction, and every change one too.
+// Phones are stored sealed with the deployment key and as a keyed hash. Failures are values:
+// InvalidArgument naming the field, NotFound "error.record_not_found".
+//
+// A positive test of someone who is not yet a case makes them one: confirmed if they have a
+// symptom onset, asymptomatic otherwise ("every positive opens a case").
+//
+// Holds no state beyond its options and the key; borrows `database`. Thread-safe.
+
+// Statuses and kinds on the wire and in the store.
+constexpr const char* kTracingStatuses[] = {"confirmed", "asymptomatic", "suspected", "negative",
+                                            "untested"};
+constexpr const char* kExposureKinds[] = {"household", "shared_meal", "workplace",
+                                          "same_place_time", "companion"};
+
+struct TracingPersonInput {
+  std::string name;
+  std::string phone;  // optional
+  std::string household;
+  std::string district_code;
+  std::string status = "untested";
+  std::optional<UnixMillis> onset_at;
+  std::optional<UnixMillis> confirmed_at;
+  std::optional<UnixMillis> asymptomatic_at;
+  std::optional<UnixMillis> released_at;
+};
+
+struct TracingPerson {
+  std::int64_t id = 0;
+  std::string name;
+  std::string phone;
+  std::string household;
+  std::string district_code;
+  std::string status;
+  std::optional<UnixMillis> onset_at;
+  std::optional<UnixMillis> confirmed_at;
+  std::optional<UnixMillis> asymptomatic_at;
+  std::optional<UnixMillis> released_at;
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+};
+
+struct TracingTestInput {
+  std::int64_t person_id = 0;
+  std::string kind = "pcr";  // antigen, pcr
+  bool positive = false;
+  std::optional<double> ct;  // PCR cycle threshold
+  UnixMillis taken_at = 0;
+  std::string batch;  // a testing round's batch
+};
+
+struct TracingExposureInput {
+  std::int64_t a_id = 0;
+  std::int64_t b_id = 0;
+  std::string kind;  // kExposureKinds
+  UnixMillis start_at = 0;
+  UnixMillis end_at = 0;
+  std::string place;
+  std::string evidence;  // a companion's `companions explain` output
+};
+
+struct TracingVisitInput {
+  std::int64_t person_id = 0;
+  std::string place;
+  std::string area;  // the risk area it counts for
+  UnixMillis start_at = 0;
+  UnixMillis end_at = 0;
+  bool high_risk = false;  // the area was high-risk then
+};
+
+struct TracingOptions {
+  tracing::ChainOptions chains;
+  tracing::HealthCodeRules codes;
+  // The clock every rule reads (tests move it).
+  std::function<UnixMillis()> clock = NowMillis;
+};
+
+class TracingService {
+ public:
+  // `pseudonym_key` is the deployment key (crypto.h LoadOrCreateKeyFile); it must be non-empty.
+  TracingService(Database& database, std::string pseudonym_key, TracingOptions options = {});
+
+  Result<TracingPerson> AddPerson(const Actor& actor, const TracingPersonInput& person);
+  Result<TracingPerson> GetPerson(const Actor& actor, std::int64_t person_id);
+  // Returns the test's id.
+  Result<std::int64_t> RecordTest(const Actor& actor, const TracingTestInput& test);
+  Result<std::int64_t> AddExposure(const Actor& actor, const TracingExposureInput& exposure);
+  Result<std::int64_t> AddVisit(const Actor& actor, const TracingVisitInput& visit);
+
+  // Every case's likely infectors and the possible hidden sources, over everything recorded.
+  Result<tracing::ChainReport> Chains(const Actor& actor);
+  // A person's code now, and its history.
+  Result<tracing::HealthCode> Code(const Actor& actor, std::int64_t person_id);
+  Result<std::vector<tracing::CodeChange>> CodeHistory(const Actor& actor, std::int64_t person_id);
+
+ private:
+  UnixMillis Now() const { return options_.clock(); }
+
+  Database& database_;
+  const std::string pseudonym_key_;
+  const TracingOptions options_;
+};
+
+}  // namespace lifeline

@@ -1,0 +1,204 @@
+// The tracing desk's records on both store backends: only tracers and admins get in, every read
+// and change is audited, phones are sealed, a positive test opens a case, the chains and health
+// codes come from what is stored.
+
+#include "services/tracing/tracing_service.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "store/testing/test_database.h"
+
+namespace lifeline {
+namespace {
+
+using testing::Count;
+using testing::TestBackends;
+
+constexpr char kKey[] = "tracing-test-key-0123456789abcdef0123456789ab";
+
+Actor Tracer() { return Actor{77, "tracer", Role::kTracer, "req-tracing"}; }
+
+UnixMillis Jan(int day, int hour = 0) {
+  return DaysFromCivil(2020, 1, static_cast<unsigned>(day)) * kMillisPerDay + hour * kMillisPerHour;
+}
+
+class TracingServiceTest : public testing::BackendTest {
+ protected:
+  TracingService& service() {
+    if (!service_) {
+      TracingOptions options;
+      options.clock = [this] { return now_; };
+      service_ = std::make_unique<TracingService>(db(), kKey, options);
+    }
+    return *service_;
+  }
+
+  std::int64_t Add(const std::string& name, const std::string& status,
+                   std::optional<UnixMillis> onset = std::nullopt,
+                   std::optional<UnixMillis> confirmed = std::nullopt) {
+    TracingPersonInput person;
+    person.name = name;
+    person.status = status;
+    person.onset_at = onset;
+    person.confirmed_at = confirmed;
+    const Result<TracingPerson> added = service().AddPerson(Tracer(), person);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return added.ok() ? added->id : 0;
+  }
+
+  void Expose(std::int64_t a, std::int64_t b, const std::string& kind, UnixMillis start,
+              UnixMillis end, const std::string& place = "") {
+    const Result<std::int64_t> added =
+        service().AddExposure(Tracer(), {a, b, kind, start, end, place, ""});
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+  }
+
+  UnixMillis now_ = Jan(20);
+  std::unique_ptr<TracingService> service_;
+};
+
+TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
+  const std::int64_t a = Add("A", "confirmed", Jan(14), Jan(16));
+  const std::int64_t b = Add("B", "confirmed", Jan(16), Jan(18));
+  const std::int64_t c = Add("C", "confirmed", Jan(17), Jan(19));
+  const std::int64_t d = Add("D", "untested");
+  const std::int64_t e = Add("E", "suspected", Jan(17));
+  ASSERT_TRUE(service().AddVisit(Tracer(), {d, "Wuhan", "Wuhan", Jan(1), Jan(7, 12), true}).ok());
+  for (int day = 2; day <= 13; ++day) {
+    ASSERT_TRUE(service()
+                    .AddVisit(Tracer(), {a, "supermarket", "Jianghan", Jan(day, 8), Jan(day, 18)})
+                    .ok());
+  }
+  ASSERT_TRUE(
+      service().AddVisit(Tracer(), {d, "supermarket", "Jianghan", Jan(8, 10), Jan(8, 11)}).ok());
+  Expose(b, c, "household", Jan(1), Jan(20), "home");
+  Expose(d, b, "shared_meal", Jan(8, 18), Jan(8, 23), "family dinner");
+  Expose(d, c, "shared_meal", Jan(9, 18), Jan(9, 23), "family dinner");
+  Expose(a, e, "workplace", Jan(2), Jan(16), "supermarket");
+
+  const Result<tracing::ChainReport> report = service().Chains(Tracer());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->chains.size(), 4u);  // A, B, C and E have onsets
+  for (const tracing::CaseChain& chain : report->chains) {
+    ASSERT_FALSE(chain.candidates.empty()) << chain.case_id;
+    EXPECT_EQ(chain.candidates[0].infector, chain.case_id == e ? a : d) << chain.case_id;
+  }
+  ASSERT_EQ(report->hidden_sources.size(), 1u);
+  EXPECT_EQ(report->hidden_sources[0].person, d);
+  EXPECT_EQ(report->hidden_sources[0].cases, (std::vector<std::int64_t>{a, b, c}));
+  EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'tracing_chain'"), 1);
+
+  // D, named by the engine and then tested positive without symptoms, becomes a case.
+  ASSERT_TRUE(service().RecordTest(Tracer(), {d, "pcr", true, 31.5, Jan(20), "round-1"}).ok());
+  const Result<TracingPerson> carrier = service().GetPerson(Tracer(), d);
+  ASSERT_TRUE(carrier.ok());
+  EXPECT_EQ(carrier->status, "asymptomatic");
+  EXPECT_EQ(carrier->asymptomatic_at, Jan(20));
+}
+
+TEST_P(TracingServiceTest, CodesFollowQuarantineCompanionTestsAndAreas) {
+  const std::int64_t confirmed = Add("case", "confirmed", Jan(3), Jan(5));
+  const std::int64_t contact = Add("contact", "untested");
+  const std::int64_t companion = Add("companion", "untested");
+  const std::int64_t traveller = Add("traveller", "untested");
+  Expose(confirmed, contact, "household", Jan(1), Jan(5));
+  now_ = Jan(6);
+  Expose(confirmed, companion, "companion", Jan(2, 8), Jan(2, 9));
+  ASSERT_TRUE(
+      service().AddVisit(Tracer(), {traveller, "Wuhan", "Wuhan", Jan(1), Jan(4), true}).ok());
+
+  const auto code = [&](std::int64_t person) {
+    const Result<tracing::HealthCode> found = service().Code(Tracer(), person);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    return found.ok() ? *found : tracing::HealthCode{};
+  };
+  EXPECT_EQ(code(confirmed).reason, tracing::CodeReason::kConfirmedCase);
+  EXPECT_EQ(code(contact).reason, tracing::CodeReason::kCloseContactInQuarantine);
+  EXPECT_EQ(code(contact).until, Jan(19));
+  EXPECT_EQ(code(companion).reason, tracing::CodeReason::kCompanionAwaitingTests);
+  EXPECT_EQ(code(traveller).reason, tracing::CodeReason::kHighRiskAreaStay);
+
+  // Two negatives a day apart turn the companion green.
+  ASSERT_TRUE(service().RecordTest(Tracer(), {companion, "pcr", false, {}, Jan(6, 9), ""}).ok());
+  now_ = Jan(7, 10);
+  ASSERT_TRUE(
+      service().RecordTest(Tracer(), {companion, "antigen", false, {}, Jan(7, 9), ""}).ok());
+  EXPECT_EQ(code(companion).colour, tracing::CodeColour::kGreen);
+  const Result<std::vector<tracing::CodeChange>> history =
+      service().CodeHistory(Tracer(), companion);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].colour, tracing::CodeColour::kYellow);
+  EXPECT_EQ((*history)[1].at, Jan(7, 9));
+  // Every code read is audited.
+  EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'health_code'"), 7);
+}
+
+TEST_P(TracingServiceTest, OnlyTracersAndAdminsGetInAndPhonesAreSealed) {
+  TracingPersonInput person;
+  person.name = "Li";
+  person.phone = "+86 138-0013-8000";
+  const Result<TracingPerson> added = service().AddPerson(Tracer(), person);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->phone, "+86 138-0013-8000");
+  EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_people WHERE phone_sealed LIKE '%138-0013%'"),
+            0);
+
+  const Actor admin{1, "admin", Role::kAdmin, "req-admin"};
+  EXPECT_TRUE(service().GetPerson(admin, added->id).ok());
+  EXPECT_EQ(Count(db(),
+                  "SELECT COUNT(*) FROM audit_log WHERE entity = 'tracing_person' AND "
+                  "action = 'read'"),
+            1);
+  for (const Role role : AllRoles()) {
+    if (role == Role::kTracer || role == Role::kAdmin) continue;
+    const Actor other{5, "other", role, "req-other"};
+    EXPECT_EQ(service().GetPerson(other, added->id).status().message_id(),
+              "error.tracing.tracers_only");
+    EXPECT_EQ(service().Chains(other).status().code(), ErrorCode::kPermissionDenied);
+    EXPECT_EQ(service().AddPerson(other, person).status().code(), ErrorCode::kPermissionDenied);
+  }
+}
+
+TEST_P(TracingServiceTest, BadInputNamesTheField) {
+  TracingPersonInput person;
+  EXPECT_EQ(service().AddPerson(Tracer(), person).status().field(), "name");
+  person.name = "X";
+  person.status = "cured";
+  EXPECT_EQ(service().AddPerson(Tracer(), person).status().field(), "status");
+  person.status = "confirmed";
+  EXPECT_EQ(service().AddPerson(Tracer(), person).status().field(), "confirmed_at");
+  person.status = "untested";
+  person.phone = "12";
+  EXPECT_EQ(service().AddPerson(Tracer(), person).status().field(), "phone");
+  person.phone = "";
+  person.onset_at = 5;  // 1970
+  EXPECT_EQ(service().AddPerson(Tracer(), person).status().field(), "onset_at");
+  const std::int64_t one = Add("one", "untested");
+  EXPECT_EQ(service()
+                .AddExposure(Tracer(), {one, one, "household", Jan(1), Jan(2), "", ""})
+                .status()
+                .field(),
+            "b_id");
+  EXPECT_EQ(service()
+                .AddExposure(Tracer(), {one, 999, "household", Jan(1), Jan(2), "", ""})
+                .status()
+                .code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      service().AddExposure(Tracer(), {one, 999, "hug", Jan(1), Jan(2), "", ""}).status().field(),
+      "kind");
+  EXPECT_EQ(service().AddVisit(Tracer(), {one, "shop", "", Jan(2), Jan(1), false}).status().field(),
+            "end_at");
+  EXPECT_EQ(service().RecordTest(Tracer(), {one, "pcr", false, 80.0, Jan(1), ""}).status().field(),
+            "ct");
+  EXPECT_EQ(service().GetPerson(Tracer(), 999).status().code(), ErrorCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TracingServiceTest, ::testing::ValuesIn(TestBackends()),
+                         testing::BackendParamName());
+
+}  // namespace
+}  // namespace lifeline
