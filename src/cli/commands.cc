@@ -26,6 +26,7 @@
 #include "services/devices/devices_service.h"
 #include "services/exchange/exchange_seed.h"
 #include "services/exchange/exchange_service.h"
+#include "services/tracing/tracing_service.h"
 #include "services/ventilators/ventilators.h"
 #include "services/ventilators/ventilators_seed.h"
 #include "store/database.h"
@@ -329,8 +330,9 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   VentilatorService ventilators(*store.database);
   ExchangeService exchange(*store.database, store.key);
   DevicesService devices(*store.database, store.key);
+  TracingService tracing(*store.database, store.key);
   HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic, beds,
-                                             ventilators, exchange, devices});
+                                             ventilators, exchange, devices, tracing});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
 
   std::thread signal_waiter([&] {

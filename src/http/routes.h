@@ -16,5 +16,6 @@ void AddBedsRoutes(Router& router, Services& services);
 void AddVentilatorRoutes(Router& router, Services& services);
 void AddExchangeRoutes(Router& router, Services& services);
 void AddDevicesRoutes(Router& router, Services& services);
+void AddTracingRoutes(Router& router, Services& services);
 
 }  // namespace lifeline

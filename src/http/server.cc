@@ -243,6 +243,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddVentilatorRoutes(router, services);
   AddExchangeRoutes(router, services);
   AddDevicesRoutes(router, services);
+  AddTracingRoutes(router, services);
 }
 
 }  // namespace lifeline

@@ -21,6 +21,7 @@ class ClinicService;
 class Database;
 class DevicesService;
 class ExchangeService;
+class TracingService;
 class VentilatorService;
 
 // The services a server exposes. Owned by the caller (the CLI), which outlives the server.
@@ -34,6 +35,7 @@ struct Services {
   VentilatorService& ventilators;
   ExchangeService& exchange;
   DevicesService& devices;
+  TracingService& tracing;
 };
 
 struct ServerOptions {

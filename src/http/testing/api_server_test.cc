@@ -25,6 +25,7 @@ void ApiServerTest::SetUp() {
   ventilators_ = std::make_unique<VentilatorService>(db());
   exchange_ = std::make_unique<ExchangeService>(db(), kTestDeploymentKey);
   devices_ = std::make_unique<DevicesService>(db(), kTestDeploymentKey);
+  tracing_ = std::make_unique<TracingService>(db(), kTestDeploymentKey);
   const Result<ScenarioCounts> seeded = city_->SeedScenario(TestCity());
   ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
   for (const Role role : AllRoles()) {
@@ -39,10 +40,11 @@ void ApiServerTest::SetUp() {
   options.router.public_requests_per_minute = 100000;
   options.router.public_burst = 100000;
   ConfigureServer(options);
-  server_ = std::make_unique<HttpServer>(options,
-                                         Services{db(), *accounts_, *audit_, *city_, *clinic_,
-                                                  *beds_, *ventilators_, *exchange_, *devices_},
-                                         [this](Router& router) { AddTestRoutes(router); });
+  server_ =
+      std::make_unique<HttpServer>(options,
+                                   Services{db(), *accounts_, *audit_, *city_, *clinic_, *beds_,
+                                            *ventilators_, *exchange_, *devices_, *tracing_},
+                                   [this](Router& router) { AddTestRoutes(router); });
   ASSERT_TRUE(server_->Bind().ok());
   thread_ = std::thread([this] { server_->Run(); });
   client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());

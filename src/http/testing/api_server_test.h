@@ -16,6 +16,7 @@
 #include "services/clinic/clinic_service.h"
 #include "services/devices/devices_service.h"
 #include "services/exchange/exchange_service.h"
+#include "services/tracing/tracing_service.h"
 #include "services/ventilators/ventilators.h"
 #include "store/testing/test_database.h"
 
@@ -65,6 +66,7 @@ class ApiServerTest : public BackendTest {
   std::unique_ptr<VentilatorService> ventilators_;
   std::unique_ptr<ExchangeService> exchange_;
   std::unique_ptr<DevicesService> devices_;
+  std::unique_ptr<TracingService> tracing_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;

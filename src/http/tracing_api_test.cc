@@ -1,0 +1,141 @@
+// The contact-tracing desk over HTTP, in-process, on both store backends: recording people,
+// visits, exposures and tests, the chains naming the supermarket carrier, health codes with
+// their history, field errors in the caller's language, and tracers and admins only.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "http/testing/api_server_test.h"
+
+namespace lifeline {
+namespace {
+
+using testing::Reply;
+
+std::string Jan(int day, int hour = 0) {
+  return FormatIso8601(DaysFromCivil(2020, 1, static_cast<unsigned>(day)) * kMillisPerDay +
+                       hour * kMillisPerHour);
+}
+
+class TracingApiTest : public testing::ApiServerTest {
+ protected:
+  ScenarioOptions TestCity() const override {
+    return {.seed = 3, .residents = 10, .volunteers = 0};
+  }
+
+  Reply As(Role role, Method method, const std::string& path,
+           const nlohmann::json& body = nullptr) {
+    return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role]);
+  }
+
+  std::int64_t Person(const nlohmann::json& person) {
+    const Reply reply = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people", person);
+    EXPECT_EQ(reply.status, 201) << reply.body.dump();
+    return reply.body.value("id", std::int64_t{0});
+  }
+
+  void Post(const std::string& path, const nlohmann::json& body) {
+    const Reply reply = As(Role::kTracer, Method::kPost, path, body);
+    EXPECT_EQ(reply.status, 201) << path << " " << reply.body.dump();
+  }
+};
+
+TEST_P(TracingApiTest, TracersRecordTheStoryAndTheChainsNameTheCarrier) {
+  const std::int64_t a = Person(
+      {{"name", "A"}, {"status", "confirmed"}, {"onset_at", Jan(14)}, {"confirmed_at", Jan(16)}});
+  const std::int64_t b = Person(
+      {{"name", "B"}, {"status", "confirmed"}, {"onset_at", Jan(16)}, {"confirmed_at", Jan(18)}});
+  const std::int64_t c = Person(
+      {{"name", "C"}, {"status", "confirmed"}, {"onset_at", Jan(17)}, {"confirmed_at", Jan(19)}});
+  const std::int64_t d = Person({{"name", "D"}, {"phone", "138 0013 8000"}});
+  Post("/api/v1/tracing/visits", {{"person_id", d},
+                                  {"place", "Wuhan"},
+                                  {"start_at", Jan(1)},
+                                  {"end_at", Jan(7, 12)},
+                                  {"high_risk", true}});
+  Post("/api/v1/tracing/visits", {{"person_id", a},
+                                  {"place", "supermarket"},
+                                  {"start_at", Jan(8, 8)},
+                                  {"end_at", Jan(8, 18)}});
+  Post("/api/v1/tracing/visits", {{"person_id", d},
+                                  {"place", "supermarket"},
+                                  {"start_at", Jan(8, 10)},
+                                  {"end_at", Jan(8, 11)}});
+  Post(
+      "/api/v1/tracing/exposures",
+      {{"a_id", b}, {"b_id", c}, {"kind", "household"}, {"start_at", Jan(1)}, {"end_at", Jan(20)}});
+  for (const std::int64_t guest : {b, c}) {
+    Post("/api/v1/tracing/exposures", {{"a_id", d},
+                                       {"b_id", guest},
+                                       {"kind", "shared_meal"},
+                                       {"start_at", Jan(9, 18)},
+                                       {"end_at", Jan(9, 23)},
+                                       {"place", "family dinner"}});
+  }
+
+  const Reply chains = As(Role::kTracer, Method::kGet, "/api/v1/tracing/chains");
+  ASSERT_EQ(chains.status, 200) << chains.body.dump();
+  ASSERT_EQ(chains.body["chains"].size(), 3u);
+  for (const nlohmann::json& chain : chains.body["chains"]) {
+    EXPECT_EQ(chain["candidates"][0]["infector_id"], d) << chain.dump();
+  }
+  EXPECT_EQ(chains.body["chains"][0]["candidates"][0]["kind"], "same_place_time");
+  EXPECT_EQ(chains.body["chains"][0]["candidates"][0]["place"], "supermarket");
+  ASSERT_EQ(chains.body["hidden_sources"].size(), 1u);
+  EXPECT_EQ(chains.body["hidden_sources"][0]["person_id"], d);
+  EXPECT_EQ(chains.body["hidden_sources"][0]["case_ids"], nlohmann::json::array({a, b, c}));
+
+  // D's code: yellow for the Wuhan stay, red in quarantine as B's and C's close contact, and
+  // red as an asymptomatic case once a positive test makes D one.
+  Post(
+      "/api/v1/tracing/tests",
+      {{"person_id", d}, {"kind", "pcr"}, {"positive", true}, {"ct", 28.5}, {"taken_at", Jan(20)}});
+  const Reply person =
+      As(Role::kAdmin, Method::kGet, "/api/v1/tracing/people/" + std::to_string(d));
+  ASSERT_EQ(person.status, 200);
+  EXPECT_EQ(person.body["status"], "asymptomatic");
+  EXPECT_EQ(person.body["phone"], "138 0013 8000");
+  const Reply code =
+      As(Role::kTracer, Method::kGet, "/api/v1/tracing/people/" + std::to_string(d) + "/code");
+  ASSERT_EQ(code.status, 200) << code.body.dump();
+  EXPECT_EQ(code.body["colour"], "red");
+  EXPECT_EQ(code.body["reason"], "asymptomatic_case");
+  const nlohmann::json& history = code.body["history"];
+  ASSERT_EQ(history.size(), 3u) << history.dump();
+  EXPECT_EQ(history[0]["colour"], "yellow");
+  EXPECT_EQ(history[0]["reason"], "high_risk_area_stay");
+  EXPECT_EQ(history[1]["reason"], "close_contact_in_quarantine");  // the dinners with B and C
+  EXPECT_EQ(history[1]["at"], Jan(9, 23));
+  EXPECT_EQ(history[2]["reason"], "asymptomatic_case");
+  EXPECT_EQ(history[2]["at"], Jan(20));
+}
+
+TEST_P(TracingApiTest, BadFieldsAreNamedAndOtherRolesAreRefused) {
+  Reply bad = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people",
+                 {{"name", "X"}, {"status", "cured"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"]["field"], "status");
+  bad = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people",
+           {{"name", "X"}, {"onset_at", "yesterday"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"]["field"], "onset_at");
+  bad = As(Role::kTracer, Method::kPost, "/api/v1/tracing/tests", {{"person_id", 1}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"]["field"], "positive");
+  EXPECT_EQ(As(Role::kTracer, Method::kGet, "/api/v1/tracing/people/999").status, 404);
+  for (const Role role : {Role::kDoctor, Role::kCoordinator, Role::kCommunityWorker}) {
+    EXPECT_EQ(As(role, Method::kGet, "/api/v1/tracing/chains").status, 403);
+    EXPECT_EQ(As(role, Method::kPost, "/api/v1/tracing/people", {{"name", "X"}}).status, 403);
+  }
+  EXPECT_EQ(Request(Method::kGet, "/api/v1/tracing/chains").status, 401);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TracingApiTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendParamName());
+
+}  // namespace
+}  // namespace lifeline

@@ -1,0 +1,242 @@
+// The contact-tracing desk's endpoints (docs/tracing.md): people, tests, exposures, visits, the
+// inferred chains and health codes. Tracers and admins only: the records are patients' and their
+// movements (the service checks the role again and audits every read).
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_fields.h"
+#include "core/time.h"
+#include "core/validation.h"
+#include "http/clinic_json.h"
+#include "http/routes.h"
+#include "services/tracing/tracing_service.h"
+
+namespace lifeline {
+namespace {
+
+const Access kTracers = Access::Only({Role::kTracer, Role::kAdmin});
+
+constexpr const char* kPrefix = "/api/v1/tracing";
+
+std::string Path(const char* suffix) { return std::string(kPrefix) + suffix; }
+
+nlohmann::json Instant(std::optional<UnixMillis> at) {
+  return at ? nlohmann::json(FormatIso8601(*at)) : nlohmann::json(nullptr);
+}
+
+// An ISO-8601 field; nullopt when absent or empty.
+Result<std::optional<UnixMillis>> MaybeInstant(const nlohmann::json& body,
+                                               const std::string& field) {
+  ASSIGN_OR_RETURN(const UnixMillis at, OptionalInstant(body, field));
+  return at == 0 ? std::optional<UnixMillis>() : std::optional<UnixMillis>(at);
+}
+
+Result<UnixMillis> RequiredInstant(const nlohmann::json& body, const std::string& field) {
+  ASSIGN_OR_RETURN(const std::optional<UnixMillis> at, MaybeInstant(body, field));
+  if (!at) return FieldRequired(field);
+  return *at;
+}
+
+Result<std::string> Text(const nlohmann::json& body, const std::string& field,
+                         const std::string& fallback = "") {
+  ASSIGN_OR_RETURN(const std::optional<std::string> text, OptionalString(body, field));
+  return text.value_or(fallback);
+}
+
+nlohmann::json PersonJson(const TracingPerson& person) {
+  return {{"id", person.id},
+          {"name", person.name},
+          {"phone", person.phone},
+          {"household", person.household},
+          {"district_code", person.district_code},
+          {"status", person.status},
+          {"onset_at", Instant(person.onset_at)},
+          {"confirmed_at", Instant(person.confirmed_at)},
+          {"asymptomatic_at", Instant(person.asymptomatic_at)},
+          {"released_at", Instant(person.released_at)},
+          {"created_at", Instant(person.created_at)},
+          {"updated_at", Instant(person.updated_at)}};
+}
+
+const char* ColourName(tracing::CodeColour colour) {
+  switch (colour) {
+    case tracing::CodeColour::kRed:
+      return "red";
+    case tracing::CodeColour::kYellow:
+      return "yellow";
+    case tracing::CodeColour::kGreen:
+      break;
+  }
+  return "green";
+}
+
+const char* ReasonName(tracing::CodeReason reason) {
+  switch (reason) {
+    case tracing::CodeReason::kConfirmedCase:
+      return "confirmed_case";
+    case tracing::CodeReason::kAsymptomaticCase:
+      return "asymptomatic_case";
+    case tracing::CodeReason::kCloseContactInQuarantine:
+      return "close_contact_in_quarantine";
+    case tracing::CodeReason::kCompanionAwaitingTests:
+      return "companion_awaiting_tests";
+    case tracing::CodeReason::kHighRiskAreaStay:
+      return "high_risk_area_stay";
+    case tracing::CodeReason::kNone:
+      break;
+  }
+  return "none";
+}
+
+nlohmann::json ChainsJson(const tracing::ChainReport& report) {
+  nlohmann::json chains = nlohmann::json::array();
+  for (const tracing::CaseChain& chain : report.chains) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const tracing::Candidate& candidate : chain.candidates) {
+      candidates.push_back({{"infector_id", candidate.infector},
+                            {"score", candidate.score},
+                            {"share", candidate.share},
+                            {"kind", kExposureKinds[static_cast<int>(candidate.kind)]},
+                            {"exposure_start", FormatIso8601(candidate.exposure.start)},
+                            {"exposure_end", FormatIso8601(candidate.exposure.end)},
+                            {"place", candidate.place},
+                            {"interval_days", candidate.interval_days},
+                            {"onset_to_onset", candidate.onset_to_onset},
+                            {"infector_explained", candidate.infector_explained}});
+    }
+    chains.push_back({{"case_id", chain.case_id}, {"candidates", candidates}});
+  }
+  nlohmann::json hidden = nlohmann::json::array();
+  for (const tracing::HiddenSource& source : report.hidden_sources) {
+    hidden.push_back({{"person_id", source.person}, {"case_ids", source.cases}});
+  }
+  return {{"chains", chains}, {"hidden_sources", hidden}};
+}
+
+Result<TracingPersonInput> ParsePerson(const nlohmann::json& body) {
+  TracingPersonInput person;
+  ASSIGN_OR_RETURN(person.name, RequiredString(body, "name"));
+  ASSIGN_OR_RETURN(person.phone, Text(body, "phone"));
+  ASSIGN_OR_RETURN(person.household, Text(body, "household"));
+  ASSIGN_OR_RETURN(person.district_code, Text(body, "district_code"));
+  ASSIGN_OR_RETURN(person.status, Text(body, "status", "untested"));
+  ASSIGN_OR_RETURN(person.onset_at, MaybeInstant(body, "onset_at"));
+  ASSIGN_OR_RETURN(person.confirmed_at, MaybeInstant(body, "confirmed_at"));
+  ASSIGN_OR_RETURN(person.asymptomatic_at, MaybeInstant(body, "asymptomatic_at"));
+  ASSIGN_OR_RETURN(person.released_at, MaybeInstant(body, "released_at"));
+  return person;
+}
+
+Result<TracingTestInput> ParseTest(const nlohmann::json& body) {
+  TracingTestInput test;
+  ASSIGN_OR_RETURN(test.person_id, RequiredInt(body, "person_id"));
+  ASSIGN_OR_RETURN(test.kind, Text(body, "kind", "pcr"));
+  ASSIGN_OR_RETURN(const std::optional<bool> positive, OptionalBool(body, "positive"));
+  if (!positive) return FieldRequired("positive");
+  test.positive = *positive;
+  if (body.contains("ct") && !body["ct"].is_null()) {
+    ASSIGN_OR_RETURN(test.ct, RequiredNumber(body, "ct"));
+  }
+  ASSIGN_OR_RETURN(test.taken_at, RequiredInstant(body, "taken_at"));
+  ASSIGN_OR_RETURN(test.batch, Text(body, "batch"));
+  return test;
+}
+
+Result<TracingExposureInput> ParseExposure(const nlohmann::json& body) {
+  TracingExposureInput exposure;
+  ASSIGN_OR_RETURN(exposure.a_id, RequiredInt(body, "a_id"));
+  ASSIGN_OR_RETURN(exposure.b_id, RequiredInt(body, "b_id"));
+  ASSIGN_OR_RETURN(exposure.kind, RequiredString(body, "kind"));
+  ASSIGN_OR_RETURN(exposure.start_at, RequiredInstant(body, "start_at"));
+  ASSIGN_OR_RETURN(exposure.end_at, RequiredInstant(body, "end_at"));
+  ASSIGN_OR_RETURN(exposure.place, Text(body, "place"));
+  ASSIGN_OR_RETURN(exposure.evidence, Text(body, "evidence"));
+  return exposure;
+}
+
+Result<TracingVisitInput> ParseVisit(const nlohmann::json& body) {
+  TracingVisitInput visit;
+  ASSIGN_OR_RETURN(visit.person_id, RequiredInt(body, "person_id"));
+  ASSIGN_OR_RETURN(visit.place, RequiredString(body, "place"));
+  ASSIGN_OR_RETURN(visit.area, Text(body, "area"));
+  ASSIGN_OR_RETURN(visit.start_at, RequiredInstant(body, "start_at"));
+  ASSIGN_OR_RETURN(visit.end_at, RequiredInstant(body, "end_at"));
+  ASSIGN_OR_RETURN(const std::optional<bool> high_risk, OptionalBool(body, "high_risk"));
+  visit.high_risk = high_risk.value_or(false);
+  return visit;
+}
+
+}  // namespace
+
+void AddTracingRoutes(Router& router, Services& services) {
+  TracingService& service = services.tracing;
+
+  router.Add(Method::kPost, Path("/people"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               ASSIGN_OR_RETURN(const TracingPersonInput person, ParsePerson(body));
+               ASSIGN_OR_RETURN(const TracingPerson added,
+                                service.AddPerson(request.actor(), person));
+               return ApiResponse::Created(PersonJson(added));
+             });
+
+  router.Add(Method::kGet, Path(R"(/people/(\d+))"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
+               ASSIGN_OR_RETURN(const TracingPerson person, service.GetPerson(request.actor(), id));
+               return ApiResponse::Ok(PersonJson(person));
+             });
+
+  router.Add(Method::kGet, Path(R"(/people/(\d+)/code)"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
+               ASSIGN_OR_RETURN(const tracing::HealthCode code, service.Code(request.actor(), id));
+               ASSIGN_OR_RETURN(const std::vector<tracing::CodeChange> history,
+                                service.CodeHistory(request.actor(), id));
+               nlohmann::json changes = nlohmann::json::array();
+               for (const tracing::CodeChange& change : history) {
+                 changes.push_back({{"at", FormatIso8601(change.at)},
+                                    {"colour", ColourName(change.colour)},
+                                    {"reason", ReasonName(change.reason)}});
+               }
+               return ApiResponse::Ok({{"person_id", id},
+                                       {"colour", ColourName(code.colour)},
+                                       {"reason", ReasonName(code.reason)},
+                                       {"since", FormatIso8601(code.since)},
+                                       {"until", Instant(code.until)},
+                                       {"history", changes}});
+             });
+
+  router.Add(Method::kPost, Path("/tests"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               ASSIGN_OR_RETURN(const TracingTestInput test, ParseTest(body));
+               ASSIGN_OR_RETURN(const std::int64_t id, service.RecordTest(request.actor(), test));
+               return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(Method::kPost, Path("/exposures"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               ASSIGN_OR_RETURN(const TracingExposureInput exposure, ParseExposure(body));
+               ASSIGN_OR_RETURN(const std::int64_t id,
+                                service.AddExposure(request.actor(), exposure));
+               return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(Method::kPost, Path("/visits"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               ASSIGN_OR_RETURN(const TracingVisitInput visit, ParseVisit(body));
+               ASSIGN_OR_RETURN(const std::int64_t id, service.AddVisit(request.actor(), visit));
+               return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(Method::kGet, Path("/chains"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const tracing::ChainReport report, service.Chains(request.actor()));
+               return ApiResponse::Ok(ChainsJson(report));
+             });
+}
+
+}  // namespace lifeline
