@@ -114,6 +114,41 @@ TEST_P(TracingApiTest, TracersRecordTheStoryAndTheChainsNameTheCarrier) {
   EXPECT_EQ(history[2]["at"], Jan(20));
 }
 
+TEST_P(TracingApiTest, RingsWithTheirWorkloadAndRiskAreas) {
+  const std::int64_t patient = Person(
+      {{"name", "P"}, {"status", "confirmed"}, {"onset_at", Jan(3)}, {"confirmed_at", Jan(5)}});
+  const std::int64_t wife = Person({{"name", "W"}});
+  Post("/api/v1/tracing/exposures", {{"a_id", patient},
+                                     {"b_id", wife},
+                                     {"kind", "household"},
+                                     {"start_at", Jan(1)},
+                                     {"end_at", Jan(5)}});
+  Post("/api/v1/tracing/visits", {{"person_id", patient},
+                                  {"place", "home"},
+                                  {"area", "Baibuting"},
+                                  {"start_at", FormatIso8601(NowMillis() - kMillisPerDay)},
+                                  {"end_at", FormatIso8601(NowMillis() - kMillisPerHour)}});
+  const Reply rings =
+      As(Role::kTracer, Method::kGet,
+         "/api/v1/tracing/rings?case_ids=" + std::to_string(patient) + "&tracers=300");
+  ASSERT_EQ(rings.status, 200) << rings.body.dump();
+  ASSERT_EQ(rings.body["rings"].size(), 3u);
+  EXPECT_EQ(rings.body["rings"][0]["people"], nlohmann::json::array({wife}));
+  EXPECT_EQ(rings.body["rings"][2]["investigator_days"], 2500.0);
+  EXPECT_EQ(As(Role::kTracer, Method::kGet, "/api/v1/tracing/rings?case_ids=1,x&tracers=3")
+                .body["error"]["field"],
+            "case_ids");
+  EXPECT_EQ(
+      As(Role::kTracer, Method::kGet, "/api/v1/tracing/rings?case_ids=1").body["error"]["field"],
+      "tracers");
+  const Reply areas = As(Role::kTracer, Method::kGet, "/api/v1/tracing/risk-areas");
+  ASSERT_EQ(areas.status, 200) << areas.body.dump();
+  ASSERT_EQ(areas.body["areas"].size(), 1u);
+  EXPECT_EQ(areas.body["areas"][0]["area"], "Baibuting");
+  EXPECT_EQ(areas.body["areas"][0]["level"], "medium");
+  EXPECT_EQ(As(Role::kPlanner, Method::kGet, "/api/v1/tracing/risk-areas").status, 403);
+}
+
 TEST_P(TracingApiTest, BadFieldsAreNamedAndOtherRolesAreRefused) {
   Reply bad = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people",
                  {{"name", "X"}, {"status", "cured"}});

@@ -113,6 +113,37 @@ nlohmann::json ChainsJson(const tracing::ChainReport& report) {
   return {{"chains", chains}, {"hidden_sources", hidden}};
 }
 
+const char* LevelName(tracing::RiskLevel level) {
+  switch (level) {
+    case tracing::RiskLevel::kHigh:
+      return "high";
+    case tracing::RiskLevel::kMedium:
+      return "medium";
+    case tracing::RiskLevel::kLow:
+      break;
+  }
+  return "low";
+}
+
+// "12,15,40": the ids of a query parameter.
+Result<std::vector<std::int64_t>> IdList(const std::optional<std::string>& text,
+                                         const std::string& field) {
+  if (!text || text->empty()) return FieldRequired(field);
+  std::vector<std::int64_t> ids;
+  std::size_t from = 0;
+  while (from <= text->size()) {
+    const std::size_t comma = std::min(text->find(',', from), text->size());
+    const std::string item = text->substr(from, comma - from);
+    if (item.empty() || item.size() > 18 ||
+        item.find_first_not_of("0123456789") != std::string::npos) {
+      return FieldInvalid(field, "ids separated by commas");
+    }
+    ids.push_back(std::stoll(item));
+    from = comma + 1;
+  }
+  return ids;
+}
+
 Result<TracingPersonInput> ParsePerson(const nlohmann::json& body) {
   TracingPersonInput person;
   ASSIGN_OR_RETURN(person.name, RequiredString(body, "name"));
@@ -230,6 +261,44 @@ void AddTracingRoutes(Router& router, Services& services) {
                ASSIGN_OR_RETURN(const TracingVisitInput visit, ParseVisit(body));
                ASSIGN_OR_RETURN(const std::int64_t id, service.AddVisit(request.actor(), visit));
                return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(
+      Method::kGet, Path("/rings"), kTracers,
+      [&service](const ApiRequest& request) -> Result<ApiResponse> {
+        ASSIGN_OR_RETURN(const std::vector<std::int64_t> cases,
+                         IdList(request.QueryParam("case_ids"), "case_ids"));
+        const std::string tracers = request.QueryParam("tracers").value_or("");
+        if (tracers.empty() || tracers.size() > 9 ||
+            tracers.find_first_not_of("0123456789") != std::string::npos) {
+          return FieldInvalid("tracers", "a whole number of tracers on duty");
+        }
+        ASSIGN_OR_RETURN(const std::vector<tracing::Ring> rings,
+                         service.Rings(request.actor(), cases, std::stoi(tracers)));
+        nlohmann::json list = nlohmann::json::array();
+        for (const tracing::Ring& ring : rings) {
+          list.push_back({{"ring", ring.ring},
+                          {"people", ring.people},
+                          {"investigator_days", ring.investigator_days},
+                          {"days_with_tracers", ring.days_with_tracers},
+                          {"cumulative_days_with_tracers", ring.cumulative_days_with_tracers}});
+        }
+        return ApiResponse::Ok({{"rings", list}});
+      });
+
+  router.Add(Method::kGet, Path("/risk-areas"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::vector<tracing::AreaRisk> areas,
+                                service.RiskAreas(request.actor()));
+               nlohmann::json list = nlohmann::json::array();
+               for (const tracing::AreaRisk& area : areas) {
+                 list.push_back({{"area", area.area},
+                                 {"level", LevelName(area.level)},
+                                 {"since", FormatIso8601(area.since)},
+                                 {"until", Instant(area.until)},
+                                 {"cases", area.cases}});
+               }
+               return ApiResponse::Ok({{"areas", list}});
              });
 
   router.Add(Method::kGet, Path("/chains"), kTracers,

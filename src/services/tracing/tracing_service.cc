@@ -348,4 +348,38 @@ Result<std::vector<tracing::CodeChange>> TracingService::CodeHistory(const Actor
   return tracing::CodeHistory(facts, Now(), options_.codes);
 }
 
+Result<std::vector<tracing::Ring>> TracingService::Rings(const Actor& actor,
+                                                         const std::vector<std::int64_t>& case_ids,
+                                                         int tracers_on_duty) {
+  RETURN_IF_ERROR(CheckTracer(actor));
+  if (case_ids.empty()) return FieldRequired("case_ids");
+  std::vector<tracing::ContactLink> links;
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    for (const std::int64_t id : case_ids) {
+      RETURN_IF_ERROR(LoadPerson(connection, id, pseudonym_key_).status());
+    }
+    ASSIGN_OR_RETURN(const QueryResult rows,
+                     connection.Query("SELECT a_id, b_id FROM tracing_exposures"));
+    for (const Row& row : rows.rows) links.push_back({row.Int(0), row.Int(1)});
+    return Audit(connection, actor, "list", "tracing_ring", "*");
+  }));
+  return tracing::ExpandRings(case_ids, links, tracers_on_duty, options_.rings);
+}
+
+Result<std::vector<tracing::AreaRisk>> TracingService::RiskAreas(const Actor& actor) {
+  RETURN_IF_ERROR(CheckTracer(actor));
+  std::vector<tracing::CaseVisit> visits;
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    ASSIGN_OR_RETURN(
+        const QueryResult rows,
+        connection.Query("SELECT v.area, v.person_id, v.start_at FROM tracing_visits v "
+                         "JOIN tracing_people p ON p.id = v.person_id "
+                         "WHERE v.area <> '' AND p.status IN "
+                         "('confirmed', 'asymptomatic')"));
+    for (const Row& row : rows.rows) visits.push_back({row.Text(0), row.Int(1), row.Int(2)});
+    return Audit(connection, actor, "list", "risk_area", "*");
+  }));
+  return tracing::AreaRisksAt(visits, Now(), options_.areas);
+}
+
 }  // namespace lifeline

@@ -11,6 +11,8 @@
 #include "core/time.h"
 #include "engines/tracing/chains.h"
 #include "engines/tracing/health_codes.h"
+#include "engines/tracing/rings.h"
+#include "engines/tracing/risk_areas.h"
 #include "store/database.h"
 
 namespace lifeline {
@@ -95,6 +97,8 @@ struct TracingVisitInput {
 struct TracingOptions {
   tracing::ChainOptions chains;
   tracing::HealthCodeRules codes;
+  tracing::RingOptions rings;
+  tracing::RiskAreaRules areas;
   // The clock every rule reads (tests move it).
   std::function<UnixMillis()> clock = NowMillis;
 };
@@ -116,6 +120,14 @@ class TracingService {
   // A person's code now, and its history.
   Result<tracing::HealthCode> Code(const Actor& actor, std::int64_t person_id);
   Result<std::vector<tracing::CodeChange>> CodeHistory(const Actor& actor, std::int64_t person_id);
+
+  // The rings of contacts around `case_ids` (every exposure is a contact link) and the
+  // investigator workload per ring against `tracers_on_duty`. NotFound for an unknown case.
+  Result<std::vector<tracing::Ring>> Rings(const Actor& actor,
+                                           const std::vector<std::int64_t>& case_ids,
+                                           int tracers_on_duty);
+  // Every area a case (confirmed or asymptomatic) visited, with its risk level now.
+  Result<std::vector<tracing::AreaRisk>> RiskAreas(const Actor& actor);
 
  private:
   UnixMillis Now() const { return options_.clock(); }

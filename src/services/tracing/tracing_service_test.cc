@@ -136,6 +136,41 @@ TEST_P(TracingServiceTest, CodesFollowQuarantineCompanionTestsAndAreas) {
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'health_code'"), 7);
 }
 
+TEST_P(TracingServiceTest, RingsAndRiskAreasComeFromTheStore) {
+  const std::int64_t patient = Add("patient", "confirmed", Jan(3), Jan(5));
+  const std::int64_t wife = Add("wife", "untested");
+  const std::int64_t colleague = Add("colleague", "untested");
+  const std::int64_t colleagues_son = Add("son", "untested");
+  Expose(patient, wife, "household", Jan(1), Jan(5));
+  Expose(patient, colleague, "workplace", Jan(2), Jan(4));
+  Expose(colleague, colleagues_son, "household", Jan(1), Jan(6));
+  const Result<std::vector<tracing::Ring>> rings = service().Rings(Tracer(), {patient}, 300);
+  ASSERT_TRUE(rings.ok()) << rings.status().ToString();
+  ASSERT_EQ(rings->size(), 3u);
+  EXPECT_EQ((*rings)[0].people, (std::vector<std::int64_t>{wife, colleague}));
+  EXPECT_EQ((*rings)[1].people, (std::vector<std::int64_t>{colleagues_son}));
+  EXPECT_DOUBLE_EQ((*rings)[1].investigator_days, 250);
+  EXPECT_EQ(service().Rings(Tracer(), {999}, 300).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(service().Rings(Tracer(), {patient}, 0).status().field(), "tracers_on_duty");
+
+  // The patient's compound is medium risk for 14 days after the visit; a contact's visit does
+  // not count.
+  ASSERT_TRUE(
+      service().AddVisit(Tracer(), {patient, "home", "Baibuting", Jan(2, 8), Jan(2, 20)}).ok());
+  ASSERT_TRUE(service().AddVisit(Tracer(), {wife, "market", "Huanan", Jan(2, 8), Jan(2, 9)}).ok());
+  now_ = Jan(10);
+  Result<std::vector<tracing::AreaRisk>> areas = service().RiskAreas(Tracer());
+  ASSERT_TRUE(areas.ok()) << areas.status().ToString();
+  ASSERT_EQ(areas->size(), 1u);
+  EXPECT_EQ((*areas)[0].area, "Baibuting");
+  EXPECT_EQ((*areas)[0].level, tracing::RiskLevel::kMedium);
+  EXPECT_EQ((*areas)[0].until, Jan(16, 8));
+  now_ = Jan(17);
+  areas = service().RiskAreas(Tracer());
+  ASSERT_TRUE(areas.ok());
+  EXPECT_EQ((*areas)[0].level, tracing::RiskLevel::kLow);
+}
+
 TEST_P(TracingServiceTest, OnlyTracersAndAdminsGetInAndPhonesAreSealed) {
   TracingPersonInput person;
   person.name = "Li";
