@@ -141,6 +141,22 @@ TEST_P(TracingApiTest, RingsWithTheirWorkloadAndRiskAreas) {
   EXPECT_EQ(
       As(Role::kTracer, Method::kGet, "/api/v1/tracing/rings?case_ids=1").body["error"]["field"],
       "tracers");
+  // The wife, exposed until an hour ago, is in quarantine: her first day's check is done.
+  Post("/api/v1/tracing/exposures", {{"a_id", patient},
+                                     {"b_id", wife},
+                                     {"kind", "household"},
+                                     {"start_at", Jan(5)},
+                                     {"end_at", FormatIso8601(NowMillis() - kMillisPerHour)}});
+  Post("/api/v1/tracing/checks",
+       {{"person_id", wife}, {"at", FormatIso8601(NowMillis() - 1000)}, {"temperature_c", 36.8}});
+  const Reply follow_ups = As(Role::kTracer, Method::kGet, "/api/v1/tracing/follow-ups");
+  ASSERT_EQ(follow_ups.status, 200) << follow_ups.body.dump();
+  ASSERT_EQ(follow_ups.body["follow_ups"].size(), 1u);
+  EXPECT_EQ(follow_ups.body["follow_ups"][0]["person_id"], wife);
+  EXPECT_EQ(follow_ups.body["follow_ups"][0]["tasks"][0]["kind"], "symptom_check");
+  EXPECT_EQ(follow_ups.body["follow_ups"][0]["tasks"][0]["done"], true);
+  EXPECT_TRUE(follow_ups.body["follow_ups"][0]["overdue"].empty());
+
   const Reply areas = As(Role::kTracer, Method::kGet, "/api/v1/tracing/risk-areas");
   ASSERT_EQ(areas.status, 200) << areas.body.dump();
   ASSERT_EQ(areas.body["areas"].size(), 1u);

@@ -144,6 +144,13 @@ Result<std::vector<std::int64_t>> IdList(const std::optional<std::string>& text,
   return ids;
 }
 
+nlohmann::json TaskJson(const tracing::FollowUpTask& task) {
+  return {{"kind", task.kind == tracing::TaskKind::kTest ? "test" : "symptom_check"},
+          {"day", task.day},
+          {"due", FormatIso8601(task.due)},
+          {"done", task.done}};
+}
+
 Result<TracingPersonInput> ParsePerson(const nlohmann::json& body) {
   TracingPersonInput person;
   ASSIGN_OR_RETURN(person.name, RequiredString(body, "name"));
@@ -261,6 +268,44 @@ void AddTracingRoutes(Router& router, Services& services) {
                ASSIGN_OR_RETURN(const TracingVisitInput visit, ParseVisit(body));
                ASSIGN_OR_RETURN(const std::int64_t id, service.AddVisit(request.actor(), visit));
                return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(Method::kPost, Path("/checks"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
+               TracingCheckInput check;
+               ASSIGN_OR_RETURN(check.person_id, RequiredInt(body, "person_id"));
+               ASSIGN_OR_RETURN(check.at, RequiredInstant(body, "at"));
+               ASSIGN_OR_RETURN(check.symptoms, Text(body, "symptoms"));
+               if (body.contains("temperature_c") && !body["temperature_c"].is_null()) {
+                 ASSIGN_OR_RETURN(check.temperature_c, RequiredNumber(body, "temperature_c"));
+               }
+               ASSIGN_OR_RETURN(const std::int64_t id, service.RecordCheck(request.actor(), check));
+               return ApiResponse::Created({{"id", id}});
+             });
+
+  router.Add(Method::kGet, Path("/follow-ups"), kTracers,
+             [&service](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const std::vector<TracingFollowUp> follow_ups,
+                                service.FollowUps(request.actor()));
+               nlohmann::json list = nlohmann::json::array();
+               for (const TracingFollowUp& follow_up : follow_ups) {
+                 nlohmann::json tasks = nlohmann::json::array();
+                 for (const tracing::FollowUpTask& task : follow_up.tasks) {
+                   tasks.push_back(TaskJson(task));
+                 }
+                 nlohmann::json overdue = nlohmann::json::array();
+                 for (const tracing::FollowUpTask& task : follow_up.overdue) {
+                   overdue.push_back(TaskJson(task));
+                 }
+                 list.push_back({{"person_id", follow_up.person_id},
+                                 {"name", follow_up.name},
+                                 {"quarantine_start", FormatIso8601(follow_up.quarantine.start)},
+                                 {"quarantine_end", FormatIso8601(follow_up.quarantine.end)},
+                                 {"tasks", tasks},
+                                 {"overdue", overdue}});
+               }
+               return ApiResponse::Ok({{"follow_ups", list}});
              });
 
   router.Add(

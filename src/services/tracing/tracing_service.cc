@@ -382,4 +382,83 @@ Result<std::vector<tracing::AreaRisk>> TracingService::RiskAreas(const Actor& ac
   return tracing::AreaRisksAt(visits, Now(), options_.areas);
 }
 
+Result<std::int64_t> TracingService::RecordCheck(const Actor& actor,
+                                                 const TracingCheckInput& check) {
+  RETURN_IF_ERROR(CheckTracer(actor));
+  RETURN_IF_ERROR(CheckInstant("at", check.at));
+  RETURN_IF_ERROR(CheckText(check.symptoms, "symptoms", kMaxLabel, false));
+  if (check.temperature_c && !(std::isfinite(*check.temperature_c) && *check.temperature_c >= 30 &&
+                               *check.temperature_c <= 45)) {
+    return FieldInvalid("temperature_c", "30..45");
+  }
+  const UnixMillis now = Now();
+  std::int64_t id = 0;
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    RETURN_IF_ERROR(LoadPerson(connection, check.person_id, pseudonym_key_).status());
+    ASSIGN_OR_RETURN(
+        const QueryResult inserted,
+        connection.Query("INSERT INTO tracing_checks (person_id, at, symptoms, temperature_c, "
+                         "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         {check.person_id, check.at, Trimmed(check.symptoms),
+                          check.temperature_c ? Value(*check.temperature_c) : Value(nullptr),
+                          actor.user_id, now}));
+    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
+    id = inserted.rows[0].Int(0);
+    return Audit(connection, actor, "create", "tracing_check", std::to_string(id));
+  }));
+  return id;
+}
+
+Result<std::vector<TracingFollowUp>> TracingService::FollowUps(const Actor& actor) {
+  RETURN_IF_ERROR(CheckTracer(actor));
+  const UnixMillis now = Now();
+  std::vector<TracingFollowUp> follow_ups;
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    // Close contacts: people who are not cases, exposed to a case otherwise than as companions.
+    ASSIGN_OR_RETURN(
+        const QueryResult contacts,
+        connection.Query(
+            "SELECT c.id, c.name, e.end_at FROM tracing_exposures e "
+            "JOIN tracing_people a ON a.id = e.a_id JOIN tracing_people b ON b.id = e.b_id "
+            "JOIN tracing_people c ON c.id = CASE WHEN a.status IN ('confirmed', 'asymptomatic') "
+            "THEN b.id ELSE a.id END "
+            "WHERE e.kind <> 'companion' AND (a.status IN ('confirmed', 'asymptomatic') OR "
+            "b.status IN ('confirmed', 'asymptomatic')) AND c.status NOT IN ('confirmed', "
+            "'asymptomatic') ORDER BY c.id"));
+    std::vector<std::pair<std::int64_t, std::string>> people;
+    std::unordered_map<std::int64_t, std::vector<UnixMillis>> exposures;
+    for (const Row& row : contacts.rows) {
+      if (people.empty() || people.back().first != row.Int(0)) {
+        people.emplace_back(row.Int(0), row.Text(1));
+      }
+      exposures[row.Int(0)].push_back(row.Int(2));
+    }
+    for (const auto& [id, name] : people) {
+      const std::optional<tracing::Interval> quarantine =
+          tracing::QuarantineSpan(exposures[id], now, options_.codes);
+      if (!quarantine) continue;
+      std::vector<UnixMillis> checks;
+      std::vector<UnixMillis> tests;
+      ASSIGN_OR_RETURN(
+          const QueryResult check_rows,
+          connection.Query("SELECT at FROM tracing_checks WHERE person_id = $1", {id}));
+      for (const Row& row : check_rows.rows) checks.push_back(row.Int(0));
+      ASSIGN_OR_RETURN(
+          const QueryResult test_rows,
+          connection.Query("SELECT taken_at FROM tracing_tests WHERE person_id = $1", {id}));
+      for (const Row& row : test_rows.rows) tests.push_back(row.Int(0));
+      ASSIGN_OR_RETURN(std::vector<tracing::FollowUpTask> tasks,
+                       tracing::FollowUpPlan(*quarantine, checks, tests, options_.follow_up));
+      std::vector<tracing::FollowUpTask> overdue = tracing::Overdue(tasks, now);
+      follow_ups.push_back({id, name, *quarantine, std::move(tasks), std::move(overdue)});
+    }
+    return Audit(connection, actor, "list", "tracing_follow_up", "*");
+  }));
+  std::stable_sort(follow_ups.begin(), follow_ups.end(),
+                   [](const TracingFollowUp& a, const TracingFollowUp& b) {
+                     return !a.overdue.empty() && b.overdue.empty();
+                   });
+  return follow_ups;
+}
+
 }  // namespace lifeline

@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "engines/tracing/chains.h"
+#include "engines/tracing/follow_up.h"
 #include "engines/tracing/health_codes.h"
 #include "engines/tracing/rings.h"
 #include "engines/tracing/risk_areas.h"
@@ -94,11 +95,28 @@ struct TracingVisitInput {
   bool high_risk = false;  // the area was high-risk then
 };
 
+struct TracingCheckInput {
+  std::int64_t person_id = 0;
+  UnixMillis at = 0;
+  std::string symptoms;  // '' for none
+  std::optional<double> temperature_c;
+};
+
+// A close contact in quarantine now: its span and its follow-up tasks (follow_up.h).
+struct TracingFollowUp {
+  std::int64_t person_id = 0;
+  std::string name;
+  tracing::Interval quarantine;
+  std::vector<tracing::FollowUpTask> tasks;
+  std::vector<tracing::FollowUpTask> overdue;
+};
+
 struct TracingOptions {
   tracing::ChainOptions chains;
   tracing::HealthCodeRules codes;
   tracing::RingOptions rings;
   tracing::RiskAreaRules areas;
+  tracing::FollowUpRules follow_up;
   // The clock every rule reads (tests move it).
   std::function<UnixMillis()> clock = NowMillis;
 };
@@ -128,6 +146,11 @@ class TracingService {
                                            int tracers_on_duty);
   // Every area a case (confirmed or asymptomatic) visited, with its risk level now.
   Result<std::vector<tracing::AreaRisk>> RiskAreas(const Actor& actor);
+
+  // A daily symptom check; returns its id.
+  Result<std::int64_t> RecordCheck(const Actor& actor, const TracingCheckInput& check);
+  // Everyone in quarantine now, with their tasks; those with overdue tasks first, then by id.
+  Result<std::vector<TracingFollowUp>> FollowUps(const Actor& actor);
 
  private:
   UnixMillis Now() const { return options_.clock(); }

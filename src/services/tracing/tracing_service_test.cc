@@ -171,6 +171,40 @@ TEST_P(TracingServiceTest, RingsAndRiskAreasComeFromTheStore) {
   EXPECT_EQ((*areas)[0].level, tracing::RiskLevel::kLow);
 }
 
+TEST_P(TracingServiceTest, ContactsInQuarantineHaveTheirFollowUpAndOverdueTasks) {
+  const std::int64_t patient = Add("patient", "confirmed", Jan(3), Jan(5));
+  const std::int64_t wife = Add("wife", "untested");
+  const std::int64_t neighbour = Add("neighbour", "untested");
+  const std::int64_t companion = Add("companion", "untested");
+  Expose(patient, wife, "household", Jan(1), Jan(5));
+  Expose(patient, neighbour, "shared_meal", Jan(2, 18), Jan(2, 20));
+  Expose(patient, companion, "companion", Jan(2, 8), Jan(2, 9));
+  // The wife checks in every day and took the day-1 and day-4 tests; the neighbour only once.
+  for (int day = 5; day <= 9; ++day) {
+    ASSERT_TRUE(service().RecordCheck(Tracer(), {wife, Jan(day, 9), "", 36.6}).ok());
+  }
+  ASSERT_TRUE(service().RecordTest(Tracer(), {wife, "pcr", false, {}, Jan(5, 10), ""}).ok());
+  ASSERT_TRUE(service().RecordTest(Tracer(), {wife, "pcr", false, {}, Jan(8, 10), ""}).ok());
+  ASSERT_TRUE(service().RecordCheck(Tracer(), {neighbour, Jan(3, 9), "cough", 37.9}).ok());
+  now_ = Jan(10, 12);
+  const Result<std::vector<TracingFollowUp>> follow_ups = service().FollowUps(Tracer());
+  ASSERT_TRUE(follow_ups.ok()) << follow_ups.status().ToString();
+  ASSERT_EQ(follow_ups->size(), 2u);  // the companion is no close contact
+  // The neighbour first: overdue. Quarantine from the meal, 14 days.
+  const TracingFollowUp& neighbours = (*follow_ups)[0];
+  EXPECT_EQ(neighbours.person_id, neighbour);
+  EXPECT_EQ(neighbours.quarantine.start, Jan(2, 20));
+  EXPECT_EQ(neighbours.quarantine.end, Jan(16, 20));
+  EXPECT_FALSE(neighbours.overdue.empty());
+  const TracingFollowUp& wifes = (*follow_ups)[1];
+  EXPECT_EQ(wifes.person_id, wife);
+  EXPECT_EQ(wifes.quarantine.start, Jan(5));
+  EXPECT_TRUE(wifes.overdue.empty());
+  EXPECT_EQ(wifes.tasks.size(), 14u + 4u);
+  EXPECT_EQ(service().RecordCheck(Tracer(), {wife, Jan(9), "", 60.0}).status().field(),
+            "temperature_c");
+}
+
 TEST_P(TracingServiceTest, OnlyTracersAndAdminsGetInAndPhonesAreSealed) {
   TracingPersonInput person;
   person.name = "Li";
