@@ -228,11 +228,10 @@ void AddTracingRoutes(Router& router, Services& services) {
   router.Add(Method::kGet, Path(R"(/people/(\d+)/code)"), kTracers,
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
-               ASSIGN_OR_RETURN(const tracing::HealthCode code, service.Code(request.actor(), id));
-               ASSIGN_OR_RETURN(const std::vector<tracing::CodeChange> history,
-                                service.CodeHistory(request.actor(), id));
+               ASSIGN_OR_RETURN(const TracingCode found, service.Code(request.actor(), id));
+               const tracing::HealthCode& code = found.now;
                nlohmann::json changes = nlohmann::json::array();
-               for (const tracing::CodeChange& change : history) {
+               for (const tracing::CodeChange& change : found.history) {
                  changes.push_back({{"at", FormatIso8601(change.at)},
                                     {"colour", ColourName(change.colour)},
                                     {"reason", ReasonName(change.reason)}});

@@ -325,7 +325,7 @@ Result<tracing::ChainReport> TracingService::Chains(const Actor& actor) {
   return tracing::InferChains(people, exposures, visits, options_.chains);
 }
 
-Result<tracing::HealthCode> TracingService::Code(const Actor& actor, std::int64_t person_id) {
+Result<TracingCode> TracingService::Code(const Actor& actor, std::int64_t person_id) {
   RETURN_IF_ERROR(CheckTracer(actor));
   tracing::CodeFacts facts;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
@@ -333,19 +333,9 @@ Result<tracing::HealthCode> TracingService::Code(const Actor& actor, std::int64_
     ASSIGN_OR_RETURN(facts, LoadCodeFacts(connection, person));
     return Audit(connection, actor, "read", "health_code", std::to_string(person_id));
   }));
-  return tracing::CodeAt(facts, Now(), options_.codes);
-}
-
-Result<std::vector<tracing::CodeChange>> TracingService::CodeHistory(const Actor& actor,
-                                                                     std::int64_t person_id) {
-  RETURN_IF_ERROR(CheckTracer(actor));
-  tracing::CodeFacts facts;
-  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    ASSIGN_OR_RETURN(const TracingPerson person, LoadPerson(connection, person_id, pseudonym_key_));
-    ASSIGN_OR_RETURN(facts, LoadCodeFacts(connection, person));
-    return Audit(connection, actor, "read", "health_code", std::to_string(person_id));
-  }));
-  return tracing::CodeHistory(facts, Now(), options_.codes);
+  const UnixMillis now = Now();
+  return TracingCode{tracing::CodeAt(facts, now, options_.codes),
+                     tracing::CodeHistory(facts, now, options_.codes)};
 }
 
 Result<std::vector<tracing::Ring>> TracingService::Rings(const Actor& actor,

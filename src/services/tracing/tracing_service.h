@@ -111,6 +111,11 @@ struct TracingFollowUp {
   std::vector<tracing::FollowUpTask> overdue;
 };
 
+struct TracingCode {
+  tracing::HealthCode now;
+  std::vector<tracing::CodeChange> history;  // oldest first; the last is `now`'s
+};
+
 struct TracingOptions {
   tracing::ChainOptions chains;
   tracing::HealthCodeRules codes;
@@ -135,9 +140,8 @@ class TracingService {
 
   // Every case's likely infectors and the possible hidden sources, over everything recorded.
   Result<tracing::ChainReport> Chains(const Actor& actor);
-  // A person's code now, and its history.
-  Result<tracing::HealthCode> Code(const Actor& actor, std::int64_t person_id);
-  Result<std::vector<tracing::CodeChange>> CodeHistory(const Actor& actor, std::int64_t person_id);
+  // A person's code now, and its history (one audited read).
+  Result<TracingCode> Code(const Actor& actor, std::int64_t person_id);
 
   // The rings of contacts around `case_ids` (every exposure is a contact link) and the
   // investigator workload per ring against `tracers_on_duty`. NotFound for an unknown case.

@@ -110,9 +110,9 @@ TEST_P(TracingServiceTest, CodesFollowQuarantineCompanionTestsAndAreas) {
       service().AddVisit(Tracer(), {traveller, "Wuhan", "Wuhan", Jan(1), Jan(4), true}).ok());
 
   const auto code = [&](std::int64_t person) {
-    const Result<tracing::HealthCode> found = service().Code(Tracer(), person);
+    const Result<TracingCode> found = service().Code(Tracer(), person);
     EXPECT_TRUE(found.ok()) << found.status().ToString();
-    return found.ok() ? *found : tracing::HealthCode{};
+    return found.ok() ? found->now : tracing::HealthCode{};
   };
   EXPECT_EQ(code(confirmed).reason, tracing::CodeReason::kConfirmedCase);
   EXPECT_EQ(code(contact).reason, tracing::CodeReason::kCloseContactInQuarantine);
@@ -126,12 +126,11 @@ TEST_P(TracingServiceTest, CodesFollowQuarantineCompanionTestsAndAreas) {
   ASSERT_TRUE(
       service().RecordTest(Tracer(), {companion, "antigen", false, {}, Jan(7, 9), ""}).ok());
   EXPECT_EQ(code(companion).colour, tracing::CodeColour::kGreen);
-  const Result<std::vector<tracing::CodeChange>> history =
-      service().CodeHistory(Tracer(), companion);
+  const Result<TracingCode> history = service().Code(Tracer(), companion);
   ASSERT_TRUE(history.ok());
-  ASSERT_EQ(history->size(), 2u);
-  EXPECT_EQ((*history)[0].colour, tracing::CodeColour::kYellow);
-  EXPECT_EQ((*history)[1].at, Jan(7, 9));
+  ASSERT_EQ(history->history.size(), 2u);
+  EXPECT_EQ(history->history[0].colour, tracing::CodeColour::kYellow);
+  EXPECT_EQ(history->history[1].at, Jan(7, 9));
   // Every code read is audited.
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'health_code'"), 7);
 }
