@@ -22,11 +22,6 @@ class BedsApiTest : public testing::ApiServerTest {
  protected:
   ScenarioOptions TestCity() const override { return {.seed = 3, .residents = 0, .volunteers = 0}; }
 
-  Reply As(Role role, Method method, const std::string& path, const nlohmann::json& body = nullptr,
-           const std::string& language = "") {
-    return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role], language);
-  }
-
   // The id of the seeded hospital named `name_en`.
   std::int64_t HospitalId(const std::string& name_en) {
     Reply hospitals = As(Role::kAdmin, Method::kGet, "/api/v1/hospitals");

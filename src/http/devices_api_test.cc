@@ -25,11 +25,6 @@ class DevicesApiTest : public testing::ApiServerTest {
     return {.seed = 3, .residents = 10, .volunteers = 0};
   }
 
-  Reply As(Role role, Method method, const std::string& path,
-           const nlohmann::json& body = nullptr) {
-    return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role]);
-  }
-
   static nlohmann::json Household(const std::string& phone) {
     return {{"contact_name", "李先生"},
             {"phone", phone},

@@ -37,11 +37,6 @@ class ExchangeApiTest : public testing::ApiServerTest {
     return {.seed = 3, .residents = 10, .volunteers = 0};
   }
 
-  Reply As(Role role, Method method, const std::string& path, const nlohmann::json& body = nullptr,
-           const std::string& language = "") {
-    return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role], language);
-  }
-
   // A clinic case from the public form; returns its id.
   std::int64_t NewCase() {
     const nlohmann::json request = {{"consent", true},         {"age_years", 67},

@@ -27,11 +27,6 @@ class TracingApiTest : public testing::ApiServerTest {
     return {.seed = 3, .residents = 10, .volunteers = 0};
   }
 
-  Reply As(Role role, Method method, const std::string& path,
-           const nlohmann::json& body = nullptr) {
-    return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role]);
-  }
-
   std::int64_t Person(const nlohmann::json& person) {
     const Reply reply = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people", person);
     EXPECT_EQ(reply.status, 201) << reply.body.dump();

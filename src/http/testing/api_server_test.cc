@@ -64,6 +64,11 @@ std::string ApiServerTest::Login(const std::string& username) {
   return reply.body.value("token", "");
 }
 
+Reply ApiServerTest::As(Role role, Method method, const std::string& path,
+                        const nlohmann::json& body, const std::string& language) {
+  return Request(method, path, body.is_null() ? "" : body.dump(), tokens_[role], language);
+}
+
 Reply ApiServerTest::Request(Method method, const std::string& path, const std::string& body,
                              const std::string& token, const std::string& language) {
   httplib::Headers headers;

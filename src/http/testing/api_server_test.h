@@ -57,6 +57,9 @@ class ApiServerTest : public BackendTest {
   // Any method, the body sent as given (malformed JSON included).
   Reply Request(Method method, const std::string& path, const std::string& body = "",
                 const std::string& token = "", const std::string& language = "");
+  // The same as the test user of `role`, with `body` as JSON (none when null).
+  Reply As(Role role, Method method, const std::string& path, const nlohmann::json& body = nullptr,
+           const std::string& language = "");
 
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<AuditLog> audit_;
