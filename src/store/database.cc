@@ -75,4 +75,11 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_
   return OpenSqliteDatabase(path, pool_size);
 }
 
+Result<std::int64_t> InsertReturningId(Connection& connection, std::string_view sql,
+                                       const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(const QueryResult inserted, connection.Query(sql, params));
+  if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
+  return inserted.rows.front().Int(0);
+}
+
 }  // namespace lifeline

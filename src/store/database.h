@@ -60,6 +60,10 @@ class Connection {
   virtual Dialect dialect() const = 0;
 };
 
+// Runs an `INSERT ... RETURNING id` and gives the new row's id (Internal if no row came back).
+Result<std::int64_t> InsertReturningId(Connection& connection, std::string_view sql,
+                                       const std::vector<Value>& params);
+
 enum class TransactionMode {
   kRead,   // may run beside other readers
   kWrite,  // durable when Transaction returns ok; SQLite runs one at a time, PostgreSQL

@@ -169,16 +169,14 @@ Result<BedUpdateRecord> BedsService::RecordUpdate(const Actor& actor, const NewB
             connection.Query("SELECT 1 FROM hospitals WHERE id = $1", {update.hospital_id}));
         if (hospital.rows.empty()) return RecordNotFound("hospital", update.hospital_id);
         ASSIGN_OR_RETURN(
-            const QueryResult inserted,
-            connection.Query(
-                "INSERT INTO bed_updates (hospital_id, bed_class, capacity, free, verified_by, "
-                "method, verified_at, recorded_at, note) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                {update.hospital_id, class_name, update.capacity, update.free, actor.user_id,
-                 std::string(VerificationMethodName(checked.method)), update.verified_at, now,
-                 checked.note}));
-        if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-        id = inserted.rows.front().Int(0);
+            id, InsertReturningId(
+                    connection,
+                    "INSERT INTO bed_updates (hospital_id, bed_class, capacity, free, verified_by, "
+                    "method, verified_at, recorded_at, note) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    {update.hospital_id, class_name, update.capacity, update.free, actor.user_id,
+                     std::string(VerificationMethodName(checked.method)), update.verified_at, now,
+                     checked.note}));
         // The later verification wins; on equal times the later report, so a correction of a
         // figure checked at the same moment replaces it.
         return connection

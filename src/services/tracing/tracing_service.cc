@@ -167,8 +167,9 @@ Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
   TracingPerson added;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(
-        const QueryResult inserted,
-        connection.Query(
+        const std::int64_t id,
+        InsertReturningId(
+            connection,
             "INSERT INTO tracing_people (name, phone_key, phone_sealed, household, district_code, "
             "status, onset_at, confirmed_at, asymptomatic_at, released_at, created_by, "
             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
@@ -177,8 +178,6 @@ Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
              Trimmed(person.district_code), person.status, Nullable(person.onset_at),
              Nullable(person.confirmed_at), Nullable(person.asymptomatic_at),
              Nullable(person.released_at), actor.user_id, now}));
-    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-    const std::int64_t id = inserted.rows[0].Int(0);
     RETURN_IF_ERROR(Audit(connection, actor, "create", "tracing_person", std::to_string(id)));
     ASSIGN_OR_RETURN(added, LoadPerson(connection, id, pseudonym_key_));
     return Status::Ok();
@@ -210,16 +209,14 @@ Result<std::int64_t> TracingService::RecordTest(const Actor& actor, const Tracin
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(const TracingPerson person,
                      LoadPerson(connection, test.person_id, pseudonym_key_));
-    ASSIGN_OR_RETURN(
-        const QueryResult inserted,
-        connection.Query("INSERT INTO tracing_tests (person_id, kind, positive, ct, taken_at, "
-                         "batch, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                         "$8) RETURNING id",
-                         {person.id, test.kind, std::int64_t{test.positive ? 1 : 0},
-                          test.ct ? Value(*test.ct) : Value(nullptr), test.taken_at,
-                          Trimmed(test.batch), actor.user_id, now}));
-    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-    id = inserted.rows[0].Int(0);
+    ASSIGN_OR_RETURN(id, InsertReturningId(
+                             connection,
+                             "INSERT INTO tracing_tests (person_id, kind, positive, ct, taken_at, "
+                             "batch, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                             "$8) RETURNING id",
+                             {person.id, test.kind, std::int64_t{test.positive ? 1 : 0},
+                              test.ct ? Value(*test.ct) : Value(nullptr), test.taken_at,
+                              Trimmed(test.batch), actor.user_id, now}));
     RETURN_IF_ERROR(Audit(connection, actor, "create", "tracing_test", std::to_string(id)));
     if (!test.positive || IsCaseStatus(person.status)) return Status::Ok();
     // A positive test opens a case.
@@ -252,15 +249,13 @@ Result<std::int64_t> TracingService::AddExposure(const Actor& actor,
       RETURN_IF_ERROR(LoadPerson(connection, person, pseudonym_key_).status());
     }
     ASSIGN_OR_RETURN(
-        const QueryResult inserted,
-        connection.Query(
-            "INSERT INTO tracing_exposures (a_id, b_id, kind, start_at, end_at, "
-            "place, evidence, created_by, created_at) VALUES ($1, $2, $3, $4, $5, "
-            "$6, $7, $8, $9) RETURNING id",
-            {exposure.a_id, exposure.b_id, exposure.kind, exposure.start_at, exposure.end_at,
-             Trimmed(exposure.place), exposure.evidence, actor.user_id, now}));
-    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-    id = inserted.rows[0].Int(0);
+        id, InsertReturningId(
+                connection,
+                "INSERT INTO tracing_exposures (a_id, b_id, kind, start_at, end_at, "
+                "place, evidence, created_by, created_at) VALUES ($1, $2, $3, $4, $5, "
+                "$6, $7, $8, $9) RETURNING id",
+                {exposure.a_id, exposure.b_id, exposure.kind, exposure.start_at, exposure.end_at,
+                 Trimmed(exposure.place), exposure.evidence, actor.user_id, now}));
     return Audit(connection, actor, "create", "tracing_exposure", std::to_string(id));
   }));
   return id;
@@ -276,15 +271,13 @@ Result<std::int64_t> TracingService::AddVisit(const Actor& actor, const TracingV
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     RETURN_IF_ERROR(LoadPerson(connection, visit.person_id, pseudonym_key_).status());
     ASSIGN_OR_RETURN(
-        const QueryResult inserted,
-        connection.Query(
-            "INSERT INTO tracing_visits (person_id, place, area, start_at, end_at, "
-            "high_risk, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-            "$8) RETURNING id",
-            {visit.person_id, Trimmed(visit.place), Trimmed(visit.area), visit.start_at,
-             visit.end_at, std::int64_t{visit.high_risk ? 1 : 0}, actor.user_id, now}));
-    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-    id = inserted.rows[0].Int(0);
+        id, InsertReturningId(
+                connection,
+                "INSERT INTO tracing_visits (person_id, place, area, start_at, end_at, "
+                "high_risk, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                "$8) RETURNING id",
+                {visit.person_id, Trimmed(visit.place), Trimmed(visit.area), visit.start_at,
+                 visit.end_at, std::int64_t{visit.high_risk ? 1 : 0}, actor.user_id, now}));
     return Audit(connection, actor, "create", "tracing_visit", std::to_string(id));
   }));
   return id;
@@ -386,14 +379,13 @@ Result<std::int64_t> TracingService::RecordCheck(const Actor& actor,
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     RETURN_IF_ERROR(LoadPerson(connection, check.person_id, pseudonym_key_).status());
     ASSIGN_OR_RETURN(
-        const QueryResult inserted,
-        connection.Query("INSERT INTO tracing_checks (person_id, at, symptoms, temperature_c, "
-                         "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                         {check.person_id, check.at, Trimmed(check.symptoms),
-                          check.temperature_c ? Value(*check.temperature_c) : Value(nullptr),
-                          actor.user_id, now}));
-    if (inserted.rows.empty()) return Status::Internal("INSERT ... RETURNING gave no id");
-    id = inserted.rows[0].Int(0);
+        id,
+        InsertReturningId(connection,
+                          "INSERT INTO tracing_checks (person_id, at, symptoms, temperature_c, "
+                          "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                          {check.person_id, check.at, Trimmed(check.symptoms),
+                           check.temperature_c ? Value(*check.temperature_c) : Value(nullptr),
+                           actor.user_id, now}));
     return Audit(connection, actor, "create", "tracing_check", std::to_string(id));
   }));
   return id;
