@@ -49,9 +49,12 @@ Status Audit(Connection& connection, const Actor& actor, std::string action, std
                           {std::move(action), std::move(entity), std::move(entity_id), ""});
 }
 
+// The statuses that make someone a case (infected, whether or not with symptoms): in C++ and,
+// for the queries, as an SQL list.
 bool IsCaseStatus(std::string_view status) {
   return status == "confirmed" || status == "asymptomatic";
 }
+const std::string kCaseStatusesSql = "('confirmed', 'asymptomatic')";
 
 tracing::PersonStatus EngineStatus(std::string_view status) {
   if (status == "confirmed") return tracing::PersonStatus::kConfirmed;
@@ -111,8 +114,8 @@ Result<tracing::CodeFacts> LoadCodeFacts(Connection& connection, const TracingPe
       connection.Query("SELECT e.kind, e.end_at, e.created_at FROM tracing_exposures e "
                        "JOIN tracing_people p ON p.id = CASE WHEN e.a_id = $1 "
                        "THEN e.b_id ELSE e.a_id END "
-                       "WHERE (e.a_id = $1 OR e.b_id = $1) AND p.status IN "
-                       "('confirmed', 'asymptomatic')",
+                       "WHERE (e.a_id = $1 OR e.b_id = $1) AND p.status IN " +
+                           kCaseStatusesSql,
                        {person.id}));
   for (const Row& row : exposures.rows) {
     if (row.Text(0) == "companion") {
@@ -357,8 +360,8 @@ Result<std::vector<tracing::AreaRisk>> TracingService::RiskAreas(const Actor& ac
         const QueryResult rows,
         connection.Query("SELECT v.area, v.person_id, v.start_at FROM tracing_visits v "
                          "JOIN tracing_people p ON p.id = v.person_id "
-                         "WHERE v.area <> '' AND p.status IN "
-                         "('confirmed', 'asymptomatic')"));
+                         "WHERE v.area <> '' AND p.status IN " +
+                         kCaseStatusesSql));
     for (const Row& row : rows.rows) visits.push_back({row.Text(0), row.Int(1), row.Int(2)});
     return Audit(connection, actor, "list", "risk_area", "*");
   }));
@@ -402,11 +405,11 @@ Result<std::vector<TracingFollowUp>> TracingService::FollowUps(const Actor& acto
         connection.Query(
             "SELECT c.id, c.name, e.end_at FROM tracing_exposures e "
             "JOIN tracing_people a ON a.id = e.a_id JOIN tracing_people b ON b.id = e.b_id "
-            "JOIN tracing_people c ON c.id = CASE WHEN a.status IN ('confirmed', 'asymptomatic') "
-            "THEN b.id ELSE a.id END "
-            "WHERE e.kind <> 'companion' AND (a.status IN ('confirmed', 'asymptomatic') OR "
-            "b.status IN ('confirmed', 'asymptomatic')) AND c.status NOT IN ('confirmed', "
-            "'asymptomatic') ORDER BY c.id"));
+            "JOIN tracing_people c ON c.id = CASE WHEN a.status IN " +
+            kCaseStatusesSql +
+            " THEN b.id ELSE a.id END WHERE e.kind <> 'companion' AND (a.status IN " +
+            kCaseStatusesSql + " OR b.status IN " + kCaseStatusesSql + ") AND c.status NOT IN " +
+            kCaseStatusesSql + " ORDER BY c.id"));
     std::vector<std::pair<std::int64_t, std::string>> people;
     std::unordered_map<std::int64_t, std::vector<UnixMillis>> exposures;
     for (const Row& row : contacts.rows) {
