@@ -5,7 +5,8 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, t } from '../i18n.js';
 import { errorAlert, loading, notice } from '../ui.js';
-import { busy, districtName, loadDistricts, showError } from './clinic-common.js';
+import { districtName, loadDistricts } from '../districts.js';
+import { busy, showError } from '../forms.js';
 import { checkInBody, checkInControls, deviceName } from './aid-devices.js';
 
 export async function render(panel) {

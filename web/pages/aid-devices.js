@@ -7,7 +7,8 @@ import { api } from '../api.js';
 import { append, h } from '../dom.js';
 import { formatInstant, formatNumber, localName, t } from '../i18n.js';
 import { errorAlert, loading, notice } from '../ui.js';
-import { busy, clinicField, districtName, isoToLocalInput, loadDistricts, localInputToIso, numberOf, showError } from './clinic-common.js';
+import { districtName, loadDistricts } from '../districts.js';
+import { busy, formField, isoToLocalInput, localInputToIso, numberOf, showError } from '../forms.js';
 
 export const KINDS = ['concentrator_3', 'concentrator_5', 'concentrator_10', 'oximeter',
   'ventilator_invasive', 'ventilator_noninvasive', 'ventilator_high_flow'];
@@ -99,9 +100,9 @@ async function renderRegistry(panel, { user, query }) {
   const totals = h('div', { class: 'cards', 'data-testid': 'device-totals' }, loading());
   const list = h('div', {}, loading());
   const form = h('form', { class: 'filters', 'data-testid': 'device-filter' },
-    clinicField({ fields: 'kind', labelId: 'web.devices.filter.kind', control: h('select', { name: 'kind' }, options(KINDS, 'web.devices.kind', { blank: 'web.devices.filter.all' })) }),
-    clinicField({ fields: 'status', labelId: 'web.devices.filter.status', control: h('select', { name: 'status' }, options(STATUSES, 'web.devices.status', { blank: 'web.devices.filter.all' })) }),
-    clinicField({ fields: 'q', labelId: 'web.devices.filter.query', control: h('input', { name: 'q', type: 'search' }) }),
+    formField({ fields: 'kind', labelId: 'web.devices.filter.kind', control: h('select', { name: 'kind' }, options(KINDS, 'web.devices.kind', { blank: 'web.devices.filter.all' })) }),
+    formField({ fields: 'status', labelId: 'web.devices.filter.status', control: h('select', { name: 'status' }, options(STATUSES, 'web.devices.status', { blank: 'web.devices.filter.all' })) }),
+    formField({ fields: 'q', labelId: 'web.devices.filter.query', control: h('input', { name: 'q', type: 'search' }) }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', 'data-testid': 'device-filter-apply' }, t('web.devices.filter.apply'))));
   for (const name of ['kind', 'status', 'q']) {
     if (query?.get?.(name)) form.elements[name].value = query.get(name);
@@ -165,10 +166,10 @@ function inspectionText(inspection) {
 function registerForm(flash, reload) {
   const alerts = h('div', { class: 'alerts' });
   const form = h('form', { class: 'form-grid', 'data-testid': 'register-form', novalidate: true },
-    clinicField({ fields: 'kind', labelId: 'web.devices.col.kind', control: h('select', { name: 'kind', 'data-testid': 'register-kind' }, options(KINDS, 'web.devices.kind')) }),
-    clinicField({ fields: 'serial', labelId: 'web.devices.register.serial', control: h('input', { name: 'serial', 'data-testid': 'register-serial' }) }),
-    clinicField({ fields: 'model', labelId: 'web.devices.register.model', control: h('input', { name: 'model' }) }),
-    clinicField({ fields: 'angel_id', labelId: 'web.devices.register.angel', control: h('input', { name: 'angel_id', inputmode: 'numeric', 'data-testid': 'register-angel' }) }),
+    formField({ fields: 'kind', labelId: 'web.devices.col.kind', control: h('select', { name: 'kind', 'data-testid': 'register-kind' }, options(KINDS, 'web.devices.kind')) }),
+    formField({ fields: 'serial', labelId: 'web.devices.register.serial', control: h('input', { name: 'serial', 'data-testid': 'register-serial' }) }),
+    formField({ fields: 'model', labelId: 'web.devices.register.model', control: h('input', { name: 'model' }) }),
+    formField({ fields: 'angel_id', labelId: 'web.devices.register.angel', control: h('input', { name: 'angel_id', inputmode: 'numeric', 'data-testid': 'register-angel' }) }),
     h('p', { class: 'muted small' }, t('web.devices.register.name_hint')),
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'register-submit' }, t('web.devices.register.submit'))));
@@ -253,8 +254,8 @@ function section(titleId, testid, ...children) {
 function renameForm(device, reload) {
   const alerts = h('div', { class: 'alerts' });
   const form = h('form', { class: 'form-grid', novalidate: true, 'data-testid': 'rename-form' },
-    clinicField({ fields: 'name_zh', labelId: 'web.devices.edit.name_zh', control: h('input', { name: 'name_zh', value: device.name_zh }) }),
-    clinicField({ fields: 'name_en', labelId: 'web.devices.edit.name_en', control: h('input', { name: 'name_en', value: device.name_en }) }),
+    formField({ fields: 'name_zh', labelId: 'web.devices.edit.name_zh', control: h('input', { name: 'name_zh', value: device.name_zh }) }),
+    formField({ fields: 'name_en', labelId: 'web.devices.edit.name_en', control: h('input', { name: 'name_en', value: device.name_en }) }),
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', 'data-testid': 'rename-submit' }, t('web.devices.edit.submit'))));
   form.addEventListener('submit', (event) => {
@@ -274,8 +275,8 @@ function inspectForm(device, reload) {
       checkbox('disinfected', 'web.devices.inspect.disinfected', 'inspect-disinfected'),
       checkbox('works', 'web.devices.inspect.works', 'inspect-works'),
       checkbox('flow_checked', 'web.devices.inspect.flow_checked', 'inspect-flow-checked')),
-    clinicField({ fields: 'measured_flow_lpm', labelId: 'web.devices.inspect.measured_flow', control: h('input', { name: 'measured_flow_lpm', inputmode: 'decimal', 'data-testid': 'inspect-flow' }) }),
-    clinicField({ fields: 'note', labelId: 'web.devices.inspect.note', control: h('input', { name: 'note' }), wide: true }),
+    formField({ fields: 'measured_flow_lpm', labelId: 'web.devices.inspect.measured_flow', control: h('input', { name: 'measured_flow_lpm', inputmode: 'decimal', 'data-testid': 'inspect-flow' }) }),
+    formField({ fields: 'note', labelId: 'web.devices.inspect.note', control: h('input', { name: 'note' }), wide: true }),
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', 'data-testid': 'inspect-submit' }, t('web.devices.inspect.submit'))));
   form.addEventListener('submit', (event) => {
@@ -299,16 +300,16 @@ function householdFields(prefix = '') {
   const districts = districtList.map((district) => h('option', { value: district.code }, localName(district)));
   const expected = new Date(Date.now() + 14 * 24 * 3600 * 1000);
   return [
-    clinicField({ fields: 'contact_name', labelId: 'web.devices.lend.contact_name', control: h('input', { name: 'contact_name', 'data-testid': `${prefix}lend-contact` }) }),
-    clinicField({ fields: 'phone', labelId: 'web.devices.lend.phone', control: h('input', { name: 'phone', type: 'tel', 'data-testid': `${prefix}lend-phone` }) }),
-    clinicField({ fields: 'address', labelId: 'web.devices.lend.address', control: h('input', { name: 'address', 'data-testid': `${prefix}lend-address` }), wide: true }),
-    clinicField({ fields: 'district_code', labelId: 'web.devices.lend.district', control: h('select', { name: 'district_code', 'data-testid': `${prefix}lend-district` }, districts) }),
-    clinicField({ fields: 'expected_end', labelId: 'web.devices.lend.expected_end', control: h('input', { name: 'expected_end', type: 'datetime-local', value: isoToLocalInput(expected), 'data-testid': `${prefix}lend-expected-end` }) }),
-    clinicField({ fields: 'guidance', labelId: 'web.devices.lend.guidance', control: h('textarea', { name: 'guidance', rows: 2, 'data-testid': `${prefix}lend-guidance` }), wide: true }),
-    clinicField({ fields: 'doctor_advice', labelId: 'web.devices.lend.doctor_advice', control: h('textarea', { name: 'doctor_advice', rows: 2 }), wide: true }),
-    clinicField({ fields: 'prescribed_flow_lpm', labelId: 'web.devices.lend.flow', control: h('input', { name: 'prescribed_flow_lpm', inputmode: 'decimal' }) }),
-    clinicField({ fields: 'checkin_interval_days', labelId: 'web.devices.lend.interval', control: h('input', { name: 'checkin_interval_days', inputmode: 'numeric', placeholder: '2' }) }),
-    clinicField({ fields: 'clinic_case_id', labelId: 'web.devices.lend.case_id', control: h('input', { name: 'clinic_case_id', inputmode: 'numeric' }) }),
+    formField({ fields: 'contact_name', labelId: 'web.devices.lend.contact_name', control: h('input', { name: 'contact_name', 'data-testid': `${prefix}lend-contact` }) }),
+    formField({ fields: 'phone', labelId: 'web.devices.lend.phone', control: h('input', { name: 'phone', type: 'tel', 'data-testid': `${prefix}lend-phone` }) }),
+    formField({ fields: 'address', labelId: 'web.devices.lend.address', control: h('input', { name: 'address', 'data-testid': `${prefix}lend-address` }), wide: true }),
+    formField({ fields: 'district_code', labelId: 'web.devices.lend.district', control: h('select', { name: 'district_code', 'data-testid': `${prefix}lend-district` }, districts) }),
+    formField({ fields: 'expected_end', labelId: 'web.devices.lend.expected_end', control: h('input', { name: 'expected_end', type: 'datetime-local', value: isoToLocalInput(expected), 'data-testid': `${prefix}lend-expected-end` }) }),
+    formField({ fields: 'guidance', labelId: 'web.devices.lend.guidance', control: h('textarea', { name: 'guidance', rows: 2, 'data-testid': `${prefix}lend-guidance` }), wide: true }),
+    formField({ fields: 'doctor_advice', labelId: 'web.devices.lend.doctor_advice', control: h('textarea', { name: 'doctor_advice', rows: 2 }), wide: true }),
+    formField({ fields: 'prescribed_flow_lpm', labelId: 'web.devices.lend.flow', control: h('input', { name: 'prescribed_flow_lpm', inputmode: 'decimal' }) }),
+    formField({ fields: 'checkin_interval_days', labelId: 'web.devices.lend.interval', control: h('input', { name: 'checkin_interval_days', inputmode: 'numeric', placeholder: '2' }) }),
+    formField({ fields: 'clinic_case_id', labelId: 'web.devices.lend.case_id', control: h('input', { name: 'clinic_case_id', inputmode: 'numeric' }) }),
   ];
 }
 
@@ -357,9 +358,9 @@ function lendForm(device, reload, forNeed) {
 export function checkInControls() {
   return [
     h('div', { class: 'field' }, checkbox('reached', 'web.checkins.reached', 'checkin-reached')),
-    clinicField({ fields: 'condition', labelId: 'web.checkins.condition', control: h('select', { name: 'condition', 'data-testid': 'checkin-condition' }, h('option', { value: '' }, '—'), ...options(CONDITIONS, 'web.devices.condition')) }),
-    clinicField({ fields: 'spo2', labelId: 'web.checkins.spo2', control: h('input', { name: 'spo2', inputmode: 'decimal', 'data-testid': 'checkin-spo2' }) }),
-    clinicField({ fields: 'note', labelId: 'web.checkins.note', control: h('input', { name: 'note', 'data-testid': 'checkin-note' }), wide: true }),
+    formField({ fields: 'condition', labelId: 'web.checkins.condition', control: h('select', { name: 'condition', 'data-testid': 'checkin-condition' }, h('option', { value: '' }, '—'), ...options(CONDITIONS, 'web.devices.condition')) }),
+    formField({ fields: 'spo2', labelId: 'web.checkins.spo2', control: h('input', { name: 'spo2', inputmode: 'decimal', 'data-testid': 'checkin-spo2' }) }),
+    formField({ fields: 'note', labelId: 'web.checkins.note', control: h('input', { name: 'note', 'data-testid': 'checkin-note' }), wide: true }),
   ];
 }
 
@@ -394,8 +395,8 @@ function endForm(device, reload) {
   const outcome = h('select', { name: 'outcome', 'data-testid': 'end-outcome' }, options(OUTCOMES, 'web.devices.outcome'));
   outcome.addEventListener('change', () => { next.hidden = outcome.value !== 'passed_on'; });
   const form = h('form', { class: 'form-grid', novalidate: true, 'data-testid': 'end-form' },
-    clinicField({ fields: 'outcome', labelId: 'web.devices.end.outcome', control: outcome }),
-    clinicField({ fields: 'end_note', labelId: 'web.devices.end.note', control: h('input', { name: 'end_note', 'data-testid': 'end-note' }), wide: true }),
+    formField({ fields: 'outcome', labelId: 'web.devices.end.outcome', control: outcome }),
+    formField({ fields: 'end_note', labelId: 'web.devices.end.note', control: h('input', { name: 'end_note', 'data-testid': 'end-note' }), wide: true }),
     next,
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', 'data-testid': 'end-submit' }, t('web.devices.end.submit'))));

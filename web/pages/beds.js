@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, formatNumber, label, localName, t } from '../i18n.js';
 import { dataTable, errorAlert, field, loading, markFieldError, notice, pageHeading } from '../ui.js';
-import { isoToLocalInput, localInputToIso } from './clinic-common.js';
+import { isoToLocalInput, localInputToIso } from '../forms.js';
 
 const CLASSES = ['general', 'severe', 'icu', 'icu_ventilator'];
 const METHODS = ['phone_call', 'official_notice', 'visit'];

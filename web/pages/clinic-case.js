@@ -7,9 +7,10 @@ import { api, request } from '../api.js';
 import { h } from '../dom.js';
 import { formatDay, formatInstant, formatNumber, label, t } from '../i18n.js';
 import { dataTable, errorAlert, loading, notice } from '../ui.js';
+import { districtName, loadDistricts } from '../districts.js';
+import { busy, clearFieldErrors, formField, isoToLocalInput, localInputToIso, showError } from '../forms.js';
 import {
-  OUTCOMES, TIERS, ageText, busy, chips, clearFieldErrors, clinicField, districtName, durationText, loadDistricts,
-  isoToLocalInput, localInputToIso, overdueBadge, severityBadge, shortInstant, showError, symptomLabel, tierBadge, tierName,
+  OUTCOMES, TIERS, ageText, chips, durationText, overdueBadge, severityBadge, shortInstant, symptomLabel, tierBadge, tierName,
 } from './clinic-common.js';
 import { observationBody, vitalSignFields } from './clinic-intake.js';
 
@@ -113,7 +114,7 @@ function contactBox(detail) {
   const shown = h('div', { 'aria-live': 'polite' });
   const reason = h('input', { name: 'reason', 'data-testid': 'contact-reason', value: t('web.clinic.contact.default_reason') });
   const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'contact-form' },
-    clinicField({ labelId: 'web.clinic.contact.reason', hintId: 'web.clinic.contact.reason_hint', control: reason }),
+    formField({ labelId: 'web.clinic.contact.reason', hintId: 'web.clinic.contact.reason_hint', control: reason }),
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'contact-submit' }, t('web.clinic.contact.reveal'))));
   form.addEventListener('submit', (event) => {
@@ -264,7 +265,7 @@ function observationForm(detail, { reload }) {
   const alerts = h('div', { class: 'alerts', 'aria-live': 'assertive' });
   const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'observation-form' },
     vitalSignFields(),
-    clinicField({ fields: 'symptoms', labelId: 'web.clinic.form.other_symptoms', hintId: 'web.clinic.form.other_symptoms_hint', control: h('input', { name: 'other_symptoms' }) }),
+    formField({ fields: 'symptoms', labelId: 'web.clinic.form.other_symptoms', hintId: 'web.clinic.form.other_symptoms_hint', control: h('input', { name: 'other_symptoms' }) }),
     alerts,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'observation-submit' }, t('web.clinic.vital.submit'))));
@@ -285,7 +286,7 @@ function notesPanel(detail, { reload }) {
   const alerts = h('div', { class: 'alerts', 'aria-live': 'assertive' });
   const text = h('textarea', { name: 'text', rows: '3', 'data-testid': 'note-text' });
   const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'note-form' },
-    clinicField({ labelId: 'web.clinic.note.new', control: text, wide: true }),
+    formField({ labelId: 'web.clinic.note.new', control: text, wide: true }),
     alerts,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'note-submit' }, t('web.clinic.note.add'))));
@@ -425,9 +426,9 @@ function tasksPanel(detail, context, open) {
     (detail.assignments ?? []).filter((a) => ['offered', 'active'].includes(a.status))
       .map((a) => h('option', { value: String(a.volunteer_id) }, a.volunteer_name || `#${a.volunteer_id}`)));
   const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'task-form' },
-    clinicField({ labelId: 'web.clinic.task.text', control: h('input', { name: 'text', 'data-testid': 'task-text' }) }),
-    clinicField({ fields: 'due_at', labelId: 'web.clinic.task.due_label', control: h('input', { name: 'due_at', type: 'datetime-local', value: isoToLocalInput(due) }) }),
-    clinicField({ labelId: 'web.clinic.task.assignee', control: assignee }),
+    formField({ labelId: 'web.clinic.task.text', control: h('input', { name: 'text', 'data-testid': 'task-text' }) }),
+    formField({ fields: 'due_at', labelId: 'web.clinic.task.due_label', control: h('input', { name: 'due_at', type: 'datetime-local', value: isoToLocalInput(due) }) }),
+    formField({ labelId: 'web.clinic.task.assignee', control: assignee }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'task-submit' }, t('web.clinic.task.add'))));
   const formAlerts = h('div', { class: 'alerts', 'aria-live': 'assertive' });
   form.insertBefore(formAlerts, form.lastChild);
@@ -467,8 +468,8 @@ function carePanel(detail, context, open) {
 
   if (open && may('moveTier')) {
     const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'tier-form' },
-      clinicField({ labelId: 'web.clinic.care.tier', control: h('select', { name: 'tier' }, TIERS.map((tier) => h('option', { value: tier, selected: tier === detail.tier || null }, tierName(tier)))) }),
-      clinicField({ labelId: 'web.clinic.care.reason', control: h('input', { name: 'reason' }) }),
+      formField({ labelId: 'web.clinic.care.tier', control: h('select', { name: 'tier' }, TIERS.map((tier) => h('option', { value: tier, selected: tier === detail.tier || null }, tierName(tier)))) }),
+      formField({ labelId: 'web.clinic.care.reason', control: h('input', { name: 'reason' }) }),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('web.clinic.care.move'))));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -485,8 +486,8 @@ function carePanel(detail, context, open) {
   if (may('coordinate') && detail.exposure < 3) {
     const levels = [1, 2, 3].filter((level) => level > detail.exposure);
     const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'exposure-form' },
-      clinicField({ fields: 'level', labelId: 'web.clinic.care.exposure_level', control: h('select', { name: 'level' }, levels.map((level) => h('option', { value: String(level) }, label('clinic.exposure', level)))) }),
-      clinicField({ labelId: 'web.clinic.care.reason', control: h('input', { name: 'reason' }) }),
+      formField({ fields: 'level', labelId: 'web.clinic.care.exposure_level', control: h('select', { name: 'level' }, levels.map((level) => h('option', { value: String(level) }, label('clinic.exposure', level)))) }),
+      formField({ labelId: 'web.clinic.care.reason', control: h('input', { name: 'reason' }) }),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('web.clinic.care.raise'))));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -519,8 +520,8 @@ function outcomeForm(detail, reload, alerts) {
   const note = h('textarea', { name: 'note', rows: '2' });
   const confirmBox = h('div', { class: 'confirm-box', hidden: true, role: 'alertdialog', 'data-testid': 'outcome-confirm' });
   const form = h('form', { class: 'subform', novalidate: true, 'data-testid': 'outcome-form' },
-    clinicField({ labelId: 'web.clinic.outcome.label', control: select }),
-    clinicField({ labelId: 'web.clinic.outcome.note', control: note, wide: true }),
+    formField({ labelId: 'web.clinic.outcome.label', control: select }),
+    formField({ labelId: 'web.clinic.outcome.note', control: note, wide: true }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', 'data-testid': 'outcome-submit' }, t('web.clinic.outcome.close'))),
     confirmBox);
   form.addEventListener('submit', (event) => {

@@ -5,10 +5,9 @@
 import { request } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, label, t } from '../i18n.js';
-import {
-  ACVPU, CHILD_SIGNS, COMORBIDITIES, NEEDS, SEXES, SYMPTOMS, TEST_RESULTS,
-  choiceGroup, clearFieldErrors, clinicField, districtName, loadDistricts, numberOf, showError, tierBadge, todayLocal,
-} from './clinic-common.js';
+import { districtName, loadDistricts } from '../districts.js';
+import { choiceGroup, clearFieldErrors, formField, numberOf, showError, todayLocal } from '../forms.js';
+import { ACVPU, CHILD_SIGNS, COMORBIDITIES, NEEDS, SEXES, SYMPTOMS, TEST_RESULTS, tierBadge } from './clinic-common.js';
 
 // mode: 'public' | 'hotline'. `user` is the logged-in hotline volunteer.
 export function renderIntake(container, { mode = 'public', user = null } = {}) {
@@ -26,7 +25,7 @@ export function renderIntake(container, { mode = 'public', user = null } = {}) {
     h('small', { class: 'hint' }, t('web.clinic.form.age_hint')));
   ageInput.id = 'help-age';
 
-  const pregnancyField = clinicField({
+  const pregnancyField = formField({
     labelId: 'web.clinic.form.pregnancy_weeks', hintId: 'web.clinic.form.pregnancy_weeks_hint', unitId: 'web.clinic.unit.weeks',
     control: h('input', { name: 'pregnancy_weeks', type: 'number', inputmode: 'numeric', min: '0', max: '45', 'data-testid': 'help-pregnancy' }),
   });
@@ -60,29 +59,29 @@ export function renderIntake(container, { mode = 'public', user = null } = {}) {
       h('div', { class: 'form-grid' }, ageField, sexGroup, pregnancyField)),
     section('web.clinic.form.section_where', null,
       h('div', { class: 'form-grid' },
-        clinicField({ labelId: 'web.clinic.form.district', control: district }),
-        clinicField({ labelId: 'web.clinic.form.street', hintId: 'web.clinic.form.street_hint', control: h('input', { name: 'street', autocomplete: 'street-address', 'data-testid': 'help-street' }) }),
-        clinicField({ labelId: 'web.clinic.form.phone', hintId: hotline ? 'web.clinic.form.phone_hint_hotline' : 'web.clinic.form.phone_hint', control: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel', 'data-testid': 'help-phone' }) }))),
+        formField({ labelId: 'web.clinic.form.district', control: district }),
+        formField({ labelId: 'web.clinic.form.street', hintId: 'web.clinic.form.street_hint', control: h('input', { name: 'street', autocomplete: 'street-address', 'data-testid': 'help-street' }) }),
+        formField({ labelId: 'web.clinic.form.phone', hintId: hotline ? 'web.clinic.form.phone_hint_hotline' : 'web.clinic.form.phone_hint', control: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel', 'data-testid': 'help-phone' }) }))),
     section('web.clinic.form.section_symptoms', null,
       choiceGroup({ name: 'symptoms', legendId: 'web.clinic.form.symptoms', hintId: 'web.clinic.form.symptoms_hint', options: symptomOptions, testid: 'help-symptoms' }),
       h('div', { class: 'form-grid' },
-        clinicField({ fields: 'symptoms', labelId: 'web.clinic.form.other_symptoms', hintId: 'web.clinic.form.other_symptoms_hint', control: h('input', { name: 'other_symptoms', 'data-testid': 'help-other-symptoms' }) }),
-        clinicField({ labelId: 'web.clinic.form.onset_date', control: h('input', { name: 'onset_date', type: 'date', max: todayLocal(), 'data-testid': 'help-onset' }) }),
-        clinicField({ labelId: 'web.clinic.form.fever_days', unitId: 'web.clinic.unit.days', control: h('input', { name: 'fever_days', type: 'number', inputmode: 'numeric', min: '0', max: '60', 'data-testid': 'help-fever-days' }) })),
+        formField({ fields: 'symptoms', labelId: 'web.clinic.form.other_symptoms', hintId: 'web.clinic.form.other_symptoms_hint', control: h('input', { name: 'other_symptoms', 'data-testid': 'help-other-symptoms' }) }),
+        formField({ labelId: 'web.clinic.form.onset_date', control: h('input', { name: 'onset_date', type: 'date', max: todayLocal(), 'data-testid': 'help-onset' }) }),
+        formField({ labelId: 'web.clinic.form.fever_days', unitId: 'web.clinic.unit.days', control: h('input', { name: 'fever_days', type: 'number', inputmode: 'numeric', min: '0', max: '60', 'data-testid': 'help-fever-days' }) })),
       childSigns),
     section('web.clinic.form.section_vitals', 'web.clinic.form.section_vitals_intro',
       vitalSignFields()),
     section('web.clinic.form.section_tests', null,
       h('div', { class: 'form-grid' },
-        clinicField({ labelId: 'web.clinic.form.antigen', control: testSelect('antigen') }),
-        clinicField({ labelId: 'web.clinic.form.pcr', control: testSelect('pcr') }),
-        clinicField({
+        formField({ labelId: 'web.clinic.form.antigen', control: testSelect('antigen') }),
+        formField({ labelId: 'web.clinic.form.pcr', control: testSelect('pcr') }),
+        formField({
           fields: 'pneumonia_on_imaging', labelId: 'web.clinic.form.imaging', hintId: 'web.clinic.form.imaging_hint',
           control: h('select', { name: 'imaging', 'data-testid': 'help-imaging' },
             ['', 'none', 'pneumonia'].map((code) => h('option', { value: code }, t(`web.clinic.form.imaging_${code || 'unknown'}`)))),
         }),
-        clinicField({ labelId: 'web.clinic.form.imaging_findings', hintId: 'web.clinic.form.imaging_findings_hint', control: h('textarea', { name: 'imaging_findings', rows: '2', maxlength: '1000', 'data-testid': 'help-imaging-findings' }) }),
-        clinicField({ labelId: 'web.clinic.form.lesion_progression', hintId: 'web.clinic.form.lesion_progression_hint', unitId: 'web.clinic.unit.percent', control: h('input', { name: 'lesion_progression_48h_pct', type: 'number', inputmode: 'decimal', min: '0', max: '1000' }) }))),
+        formField({ labelId: 'web.clinic.form.imaging_findings', hintId: 'web.clinic.form.imaging_findings_hint', control: h('textarea', { name: 'imaging_findings', rows: '2', maxlength: '1000', 'data-testid': 'help-imaging-findings' }) }),
+        formField({ labelId: 'web.clinic.form.lesion_progression', hintId: 'web.clinic.form.lesion_progression_hint', unitId: 'web.clinic.unit.percent', control: h('input', { name: 'lesion_progression_48h_pct', type: 'number', inputmode: 'decimal', min: '0', max: '1000' }) }))),
     section('web.clinic.form.section_history', null,
       choiceGroup({
         name: 'comorbidities', legendId: 'web.clinic.form.comorbidities', hintId: 'web.clinic.form.comorbidities_hint', testid: 'help-comorbidities',
@@ -180,12 +179,12 @@ export function vitalSignFields() {
           h('span', {}, t(id))))));
   return h('div', { class: 'vitals' },
     h('div', { class: 'form-grid' },
-      clinicField({ labelId: 'web.clinic.vital.spo2', hintId: 'web.clinic.vital.spo2_hint', unitId: 'web.clinic.unit.percent', control: h('input', { name: 'spo2', type: 'number', inputmode: 'decimal', min: '50', max: '100', 'data-testid': 'vital-spo2' }) }),
+      formField({ labelId: 'web.clinic.vital.spo2', hintId: 'web.clinic.vital.spo2_hint', unitId: 'web.clinic.unit.percent', control: h('input', { name: 'spo2', type: 'number', inputmode: 'decimal', min: '50', max: '100', 'data-testid': 'vital-spo2' }) }),
       onOxygen,
-      clinicField({ labelId: 'web.clinic.vital.resp_rate', hintId: 'web.clinic.vital.resp_rate_hint', unitId: 'web.clinic.unit.per_minute', control: h('input', { name: 'resp_rate', type: 'number', inputmode: 'numeric', min: '0', max: '100', 'data-testid': 'vital-resp-rate' }) }),
-      clinicField({ labelId: 'web.clinic.vital.heart_rate', hintId: 'web.clinic.vital.heart_rate_hint', unitId: 'web.clinic.unit.per_minute', control: h('input', { name: 'heart_rate', type: 'number', inputmode: 'numeric', min: '0', max: '300', 'data-testid': 'vital-heart-rate' }) }),
-      clinicField({ labelId: 'web.clinic.vital.temperature_c', hintId: 'web.clinic.vital.temperature_c_hint', unitId: 'web.clinic.unit.celsius', control: h('input', { name: 'temperature_c', type: 'number', inputmode: 'decimal', min: '25', max: '45', step: '0.1', 'data-testid': 'vital-temperature' }) }),
-      clinicField({ labelId: 'web.clinic.vital.systolic_bp', hintId: 'web.clinic.vital.systolic_bp_hint', unitId: 'web.clinic.unit.mmhg', control: h('input', { name: 'systolic_bp', type: 'number', inputmode: 'numeric', min: '0', max: '300', 'data-testid': 'vital-systolic-bp' }) })),
+      formField({ labelId: 'web.clinic.vital.resp_rate', hintId: 'web.clinic.vital.resp_rate_hint', unitId: 'web.clinic.unit.per_minute', control: h('input', { name: 'resp_rate', type: 'number', inputmode: 'numeric', min: '0', max: '100', 'data-testid': 'vital-resp-rate' }) }),
+      formField({ labelId: 'web.clinic.vital.heart_rate', hintId: 'web.clinic.vital.heart_rate_hint', unitId: 'web.clinic.unit.per_minute', control: h('input', { name: 'heart_rate', type: 'number', inputmode: 'numeric', min: '0', max: '300', 'data-testid': 'vital-heart-rate' }) }),
+      formField({ labelId: 'web.clinic.vital.temperature_c', hintId: 'web.clinic.vital.temperature_c_hint', unitId: 'web.clinic.unit.celsius', control: h('input', { name: 'temperature_c', type: 'number', inputmode: 'decimal', min: '25', max: '45', step: '0.1', 'data-testid': 'vital-temperature' }) }),
+      formField({ labelId: 'web.clinic.vital.systolic_bp', hintId: 'web.clinic.vital.systolic_bp_hint', unitId: 'web.clinic.unit.mmhg', control: h('input', { name: 'systolic_bp', type: 'number', inputmode: 'numeric', min: '0', max: '300', 'data-testid': 'vital-systolic-bp' }) })),
     acvpu);
 }
 

@@ -6,7 +6,8 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, label, t } from '../i18n.js';
 import { errorAlert, loading, notice } from '../ui.js';
-import { busy, overdueBadge, patientLine, severityBadge, tierBadge } from './clinic-common.js';
+import { busy } from '../forms.js';
+import { overdueBadge, patientLine, severityBadge, tierBadge } from './clinic-common.js';
 import { shiftEditor } from './clinic-volunteers.js';
 
 export async function renderMine(panel, { user }) {

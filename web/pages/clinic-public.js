@@ -6,9 +6,8 @@ import { request } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, has, label, locale, t } from '../i18n.js';
 import { errorAlert, loading } from '../ui.js';
-import {
-  DEPARTMENTS, VOLUNTEER_ROLES, choiceGroup, clearFieldErrors, clinicField, numberOf, showError, tierBadge,
-} from './clinic-common.js';
+import { choiceGroup, clearFieldErrors, formField, numberOf, showError } from '../forms.js';
+import { DEPARTMENTS, VOLUNTEER_ROLES, tierBadge } from './clinic-common.js';
 import { renderIntake } from './clinic-intake.js';
 
 export const helpPage = {
@@ -93,10 +92,10 @@ export const volunteerPage = {
       DEPARTMENTS.map((code) => h('option', { value: code }, label('department', code))),
       h('option', { value: 'other' }, t('web.clinic.apply.department_other')));
     const clinical = h('div', { class: 'form-grid' },
-      clinicField({ labelId: 'web.clinic.apply.licence_number', control: h('input', { name: 'licence_number', autocomplete: 'off', 'data-testid': 'apply-licence' }) }),
-      clinicField({ labelId: 'web.clinic.apply.hospital', control: h('input', { name: 'hospital', autocomplete: 'organization', 'data-testid': 'apply-hospital' }) }),
-      clinicField({ labelId: 'web.clinic.apply.department', control: department }));
-    const years = clinicField({
+      formField({ labelId: 'web.clinic.apply.licence_number', control: h('input', { name: 'licence_number', autocomplete: 'off', 'data-testid': 'apply-licence' }) }),
+      formField({ labelId: 'web.clinic.apply.hospital', control: h('input', { name: 'hospital', autocomplete: 'organization', 'data-testid': 'apply-hospital' }) }),
+      formField({ labelId: 'web.clinic.apply.department', control: department }));
+    const years = formField({
       labelId: 'web.clinic.apply.years_practice', hintId: 'web.clinic.apply.years_practice_hint', unitId: 'web.clinic.unit.years',
       control: h('input', { name: 'years_practice', type: 'number', inputmode: 'numeric', min: '0', max: '70', 'data-testid': 'apply-years' }),
     });
@@ -109,16 +108,16 @@ export const volunteerPage = {
       h('section', { class: 'panel form-section' },
         h('h2', {}, t('web.clinic.apply.section_you')),
         h('div', { class: 'form-grid' },
-          clinicField({ labelId: 'web.clinic.apply.display_name', control: h('input', { name: 'display_name', autocomplete: 'name', 'data-testid': 'apply-name' }) }),
-          clinicField({ labelId: 'web.clinic.form.phone', hintId: 'web.clinic.apply.phone_hint', control: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel', 'data-testid': 'apply-phone' }) })),
+          formField({ labelId: 'web.clinic.apply.display_name', control: h('input', { name: 'display_name', autocomplete: 'name', 'data-testid': 'apply-name' }) }),
+          formField({ labelId: 'web.clinic.form.phone', hintId: 'web.clinic.apply.phone_hint', control: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel', 'data-testid': 'apply-phone' }) })),
         roleGroup),
       clinicalSection,
       h('section', { class: 'panel form-section' },
         h('h2', {}, t('web.clinic.apply.section_account')),
         h('p', { class: 'muted' }, t('web.clinic.apply.account_intro')),
         h('div', { class: 'form-grid' },
-          clinicField({ labelId: 'web.login.username', hintId: 'web.clinic.apply.username_hint', control: h('input', { name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', 'data-testid': 'apply-username' }) }),
-          clinicField({ labelId: 'web.login.password', hintId: 'web.clinic.apply.password_hint', control: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', 'data-testid': 'apply-password' }) })),
+          formField({ labelId: 'web.login.username', hintId: 'web.clinic.apply.username_hint', control: h('input', { name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', 'data-testid': 'apply-username' }) }),
+          formField({ labelId: 'web.login.password', hintId: 'web.clinic.apply.password_hint', control: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', 'data-testid': 'apply-password' }) })),
         alerts,
         h('button', { type: 'submit', class: 'button-primary button-wide button-big', 'data-testid': 'apply-submit' }, t('web.clinic.apply.submit'))));
 

@@ -6,7 +6,7 @@ import { api, request } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, formatNumber, label, t } from '../i18n.js';
 import { errorAlert, loading, notice } from '../ui.js';
-import { busy, clearFieldErrors, clinicField, isoToLocalInput, localInputToIso, showError } from './clinic-common.js';
+import { busy, clearFieldErrors, formField, isoToLocalInput, localInputToIso, showError } from '../forms.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -74,14 +74,14 @@ function applicationCard(application, refreshAll, say) {
   const alerts = h('div', { class: 'alerts', 'aria-live': 'assertive' });
   const readiness = h('select', { name: 'readiness', 'data-testid': 'approve-readiness' },
     [1, 2, 3].map((level) => h('option', { value: String(level) }, t(`web.clinic.readiness.${level}`))));
-  const override = clinicField({
+  const override = formField({
     fields: 'override_reason', labelId: 'web.clinic.review.override_reason', hintId: 'web.clinic.review.override_hint',
     control: h('textarea', { name: 'override_reason', rows: '2', 'data-testid': 'approve-override' }), wide: true,
   });
   const approveForm = h('form', { class: 'subform', novalidate: true, 'data-testid': 'approve-form' },
     h('div', { class: 'form-grid' },
-      clinicField({ labelId: 'web.clinic.review.readiness', hintId: 'web.clinic.review.readiness_hint', control: readiness }),
-      clinicField({ labelId: 'web.clinic.review.capacity', hintId: 'web.clinic.review.capacity_hint', control: h('input', { name: 'capacity', type: 'number', inputmode: 'numeric', min: '0', max: '50', value: '5', 'data-testid': 'approve-capacity' }) })),
+      formField({ labelId: 'web.clinic.review.readiness', hintId: 'web.clinic.review.readiness_hint', control: readiness }),
+      formField({ labelId: 'web.clinic.review.capacity', hintId: 'web.clinic.review.capacity_hint', control: h('input', { name: 'capacity', type: 'number', inputmode: 'numeric', min: '0', max: '50', value: '5', 'data-testid': 'approve-capacity' }) })),
     application.meets_clinical_requirement ? null : override,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'approve-submit' }, t('web.clinic.review.approve'))));
   approveForm.addEventListener('submit', (event) => {
@@ -98,7 +98,7 @@ function applicationCard(application, refreshAll, say) {
   });
 
   const rejectForm = h('form', { class: 'subform', novalidate: true, 'data-testid': 'reject-form' },
-    clinicField({ fields: 'reason', labelId: 'web.clinic.review.reject_reason', control: h('input', { name: 'reason', 'data-testid': 'reject-reason' }) }),
+    formField({ fields: 'reason', labelId: 'web.clinic.review.reject_reason', control: h('input', { name: 'reason', 'data-testid': 'reject-reason' }) }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-danger', 'data-testid': 'reject-submit' }, t('web.clinic.review.reject'))));
   rejectForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -163,15 +163,15 @@ export function shiftEditor(userId, shifts, onChange, onError) {
     h('option', { value: 'once' }, t('web.clinic.shift.once')),
     h('option', { value: 'weekly' }, t('web.clinic.shift.weekly')));
   const once = h('div', { class: 'form-grid' },
-    clinicField({ fields: 'starts_at', labelId: 'web.clinic.shift.starts_at', control: h('input', { name: 'starts_at', type: 'datetime-local', value: isoToLocalInput(now), 'data-testid': 'shift-starts' }) }),
-    clinicField({ fields: 'ends_at', labelId: 'web.clinic.shift.ends_at', control: h('input', { name: 'ends_at', type: 'datetime-local', value: isoToLocalInput(later), 'data-testid': 'shift-ends' }) }));
+    formField({ fields: 'starts_at', labelId: 'web.clinic.shift.starts_at', control: h('input', { name: 'starts_at', type: 'datetime-local', value: isoToLocalInput(now), 'data-testid': 'shift-starts' }) }),
+    formField({ fields: 'ends_at', labelId: 'web.clinic.shift.ends_at', control: h('input', { name: 'ends_at', type: 'datetime-local', value: isoToLocalInput(later), 'data-testid': 'shift-ends' }) }));
   const weekly = h('div', { class: 'form-grid', hidden: true },
-    clinicField({ labelId: 'web.clinic.shift.weekday', control: h('select', { name: 'weekday' }, WEEKDAYS.map((day) => h('option', { value: String(day) }, t(`web.clinic.weekday.${day}`)))) }),
-    clinicField({ labelId: 'web.clinic.shift.start', hintId: 'web.clinic.shift.clinic_time', control: h('input', { name: 'start', type: 'time', value: '08:00' }) }),
-    clinicField({ labelId: 'web.clinic.shift.end', control: h('input', { name: 'end', type: 'time', value: '16:00' }) }));
+    formField({ labelId: 'web.clinic.shift.weekday', control: h('select', { name: 'weekday' }, WEEKDAYS.map((day) => h('option', { value: String(day) }, t(`web.clinic.weekday.${day}`)))) }),
+    formField({ labelId: 'web.clinic.shift.start', hintId: 'web.clinic.shift.clinic_time', control: h('input', { name: 'start', type: 'time', value: '08:00' }) }),
+    formField({ labelId: 'web.clinic.shift.end', control: h('input', { name: 'end', type: 'time', value: '16:00' }) }));
   const alerts = h('div', { class: 'alerts', 'aria-live': 'assertive' });
   const form = h('form', { class: 'subform shift-form', novalidate: true, 'data-testid': 'shift-form' },
-    clinicField({ labelId: 'web.clinic.shift.kind', control: kind }),
+    formField({ labelId: 'web.clinic.shift.kind', control: kind }),
     once, weekly, alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-small', 'data-testid': 'shift-submit' }, t('web.clinic.shift.add'))));
   kind.addEventListener('change', () => {
