@@ -1,6 +1,7 @@
 // Entry point: loads the catalogue, restores the session, draws the shell and routes by hash
 // (#/home, #/beds?district=420106, #/admin/audit, ...). The clinic's public pages (#/help,
-// #/status/<token>, #/volunteer) need no account and are drawn in a frame of their own.
+// #/status/<token>, #/volunteer) and the health code's (#/code/<token>, #/gate) need no account
+// and are drawn in a frame of their own.
 
 import { ApiError, api, onUnauthorized, setToken, token } from './api.js';
 import { h } from './dom.js';
@@ -11,8 +12,10 @@ import * as aidPage from './pages/aid.js';
 import * as bedsPage from './pages/beds.js';
 import * as clinicPage from './pages/clinic.js';
 import { helpPage, statusPage, volunteerPage } from './pages/clinic-public.js';
+import { codePage, gatePage } from './pages/code-public.js';
 import * as homePage from './pages/home.js';
 import * as loginPage from './pages/login.js';
+import * as tracingPage from './pages/tracing.js';
 import { placeholderPage } from './pages/placeholder.js';
 
 // The platform's modules in navigation order. `roles` limits who sees one (all when absent).
@@ -21,7 +24,7 @@ const MODULES = [
   { route: 'clinic', page: clinicPage, roles: clinicPage.ROLES },
   { route: 'aid', page: aidPage, roles: aidPage.ROLES },
   { route: 'beds', page: bedsPage },
-  { route: 'tracing', page: placeholderPage('tracing') },
+  { route: 'tracing', page: tracingPage, roles: tracingPage.ROLES },
   { route: 'community', page: placeholderPage('community') },
   { route: 'blood', page: placeholderPage('blood') },
   { route: 'planning', page: placeholderPage('planning') },
@@ -33,6 +36,8 @@ const PUBLIC_PAGES = {
   help: helpPage,
   status: statusPage,
   volunteer: volunteerPage,
+  code: codePage,
+  gate: gatePage,
 };
 
 const root = document.getElementById('app');

@@ -174,7 +174,7 @@ async function main(session) {
     });
 
     await check('a module not built yet says so plainly', async () => {
-      await page.click('[data-testid=nav-tracing]');
+      await page.click('[data-testid=nav-community]');
       const panel = page.locator('[data-testid=module-pending]');
       await panel.waitFor();
       const content = await panel.textContent();
