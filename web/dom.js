@@ -24,6 +24,13 @@ export function append(parent, children) {
   return parent;
 }
 
+// Replaces el's children, skipping null/undefined/false (Element.replaceChildren would show them
+// as the text "null").
+export function replace(el, children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
 export function clear(el) {
   el.replaceChildren();
   return el;

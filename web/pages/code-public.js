@@ -3,7 +3,7 @@
 // venue checks a code (the link scanned or typed) and learns only its colour.
 
 import { request } from '../api.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { busy, formField } from '../forms.js';
 import { formatInstant, label, t } from '../i18n.js';
 import { errorAlert, loading, pageHeading } from '../ui.js';
@@ -25,7 +25,7 @@ export const codePage = {
       body.replaceChildren(errorAlert(error.status === 404 ? { message: t('web.code.unknown') } : error));
       return;
     }
-    body.replaceChildren(
+    replace(body, [
       h('p', { class: 'lead', 'data-testid': 'code-name' }, code.name_masked),
       bigCode(code.colour, 'own-code'),
       h('p', { class: 'lead', 'data-testid': 'own-code-reason' }, label('web.tracing.reason', code.reason)),
@@ -34,7 +34,7 @@ export const codePage = {
       h('h2', {}, t('web.tracing.code.history')),
       h('ol', { class: 'reason-list', 'data-testid': 'own-code-history' }, code.history.map((change) => h('li', {},
         formatInstant(change.at), ' · ', label('web.tracing.colour', change.colour), ' · ', label('web.tracing.reason', change.reason)))),
-      h('p', { class: 'small muted' }, t('web.code.private')));
+      h('p', { class: 'small muted' }, t('web.code.private'))]);
   },
 };
 

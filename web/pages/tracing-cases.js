@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { districtName, loadDistricts } from '../districts.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { busy, clearFieldErrors, formField, localInputToIso, showError } from '../forms.js';
 import { formatNumber, label, t } from '../i18n.js';
 import { dataTable, errorAlert, loading } from '../ui.js';
@@ -28,7 +28,7 @@ export async function render(panel, { query, navigate }) {
   }
   const more = offset + answer.people.length < answer.total;
   const pageLink = (to) => `#/tracing/cases?${new URLSearchParams({ status, q, offset: String(to) })}`;
-  list.replaceChildren(
+  replace(list, [
     h('p', { class: 'muted', 'data-testid': 'people-total' }, t('web.tracing.cases.total', { n: formatNumber(answer.total) })),
     dataTable({
       testid: 'people-table',
@@ -47,7 +47,7 @@ export async function render(panel, { query, navigate }) {
       ? h('nav', { class: 'pager' },
         offset > 0 ? h('a', { href: pageLink(Math.max(0, offset - PAGE)) }, t('web.common.previous')) : null,
         more ? h('a', { href: pageLink(offset + PAGE) }, t('web.common.next')) : null)
-      : null);
+      : null]);
 }
 
 function searchForm(status, q, navigate) {

@@ -2,7 +2,7 @@
 // possible asymptomatic sources to test now, and every case's likely infectors in words.
 
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { errorAlert, loading } from '../ui.js';
 import { personLink, shortDay } from './tracing-common.js';
@@ -22,7 +22,7 @@ export async function render(panel) {
   const people = new Map(everyone.people.map((p) => [p.id, p]));
   const name = (id) => people.get(id)?.name;
   const graph = chainGraph(report, people);
-  panel.replaceChildren(
+  replace(panel, [
     h('p', { class: 'muted' }, t('web.tracing.chains.intro')),
     hiddenSources(report.hidden_sources ?? [], name),
     graph ?? h('p', { class: 'muted', 'data-testid': 'chain-none' }, t('web.tracing.chains.none')),
@@ -32,7 +32,7 @@ export async function render(panel) {
         h('strong', {}, personLink(chain.case_id, name(chain.case_id))),
         people.get(chain.case_id)?.onset_at ? h('span', { class: 'muted' }, ` · ${t('web.tracing.chains.onset', { day: shortDay(people.get(chain.case_id).onset_at) })}`) : null,
         candidateList(chain.candidates, people, `candidates-${chain.case_id}`))))
-      : h('p', { class: 'muted' }, t('web.tracing.chains.none')));
+      : h('p', { class: 'muted' }, t('web.tracing.chains.none'))]);
 }
 
 function hiddenSources(sources, name) {

@@ -105,8 +105,9 @@ function tickStep(pxPerDay) {
 }
 
 // Returns the figure, or null when there is nothing to draw (no case with a link; or `focus`
-// in no chain). `people`: Map id -> {name, status, onset_at, ...}; `hidden`: hidden_sources.
-export function chainGraph(report, people, { focus = null } = {}) {
+// in no chain). `people`: Map id -> {name, status, onset_at, ...}. `width`: the room it should fit
+// (a day never gets under 34 px; beyond that the figure scrolls sideways).
+export function chainGraph(report, people, { focus = null, width: targetWidth = 960 } = {}) {
   let edges = chainEdges(report);
   let ids = new Set();
   if (focus !== null) {
@@ -125,7 +126,7 @@ export function chainGraph(report, people, { focus = null } = {}) {
   const last = Math.max(...times.values());
   const day0 = Math.floor(first / DAY_MS) * DAY_MS;
   const days = Math.max(1, Math.ceil((last - day0) / DAY_MS) + 1);
-  const pxPerDay = Math.max(34, Math.min(96, 960 / days));
+  const pxPerDay = Math.max(34, Math.min(96, (targetWidth - NODE_W - MARGIN.left - MARGIN.right) / days));
   const x = new Map([...ids].map((id) => [id, MARGIN.left + NODE_W / 2 + ((times.get(id) - day0) / DAY_MS) * pxPerDay]));
   const order = [...ids].sort((a, b) => (x.get(a) - x.get(b)) || (a - b));
   const sourceOf = new Map(edges.filter((edge) => edge.top).map((edge) => [edge.to, edge.from]));
@@ -181,9 +182,11 @@ export function chainGraph(report, people, { focus = null } = {}) {
       'data-testid': `chain-edge-${edge.from}-${edge.to}`,
     }, s('title', {}, title), s('path', { d: path, 'marker-end': 'url(#chain-arrow)' }));
     if (edge.top) {
-      const mx = (x1 + x2) / 2 + (x2 - x1 >= NODE_W + 10 ? 0 : 8);
-      const my = (y1 + y2) / 2 - 5;
-      group.append(s('text', { x: mx, y: my, 'text-anchor': 'middle', class: 'chain-edge-label' },
+      // Beside the arrow's head, where each case has one label of its own.
+      const sideways = x2 - x1 >= NODE_W + 10;
+      const lx = sideways ? x2 - NODE_W / 2 - 8 : (x1 + x2) / 2 + 8;
+      const ly = sideways ? y2 - 7 : (y1 + y2) / 2;
+      group.append(s('text', { x: lx, y: ly, 'text-anchor': sideways ? 'end' : 'start', class: 'chain-edge-label' },
         `${kindText(c.kind)} · ${formatNumber(Math.round(c.share * 100))}%`));
     }
     edgeLayer.append(group);

@@ -101,7 +101,7 @@ function chainPanel({ person, report, people }) {
       t('web.tracing.hidden_source_of', { n: formatNumber(hidden.case_ids.length) }), ' ',
       hidden.case_ids.map((caseId, index) => [index ? '、' : '', personLink(caseId, people.get(caseId)?.name)])));
   }
-  const graph = chainGraph(report, people, { focus: person.id });
+  const graph = chainGraph(report, people, { focus: person.id, width: 620 });
   panel.append(graph ?? h('p', { class: 'muted', 'data-testid': 'chain-none' }, t('web.tracing.person.no_chain')));
 
   const own = (report.chains ?? []).find((chain) => chain.case_id === person.id);
