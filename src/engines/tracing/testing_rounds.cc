@@ -12,6 +12,16 @@ constexpr std::int64_t kMaxRoundDays = 10000;
 
 }  // namespace
 
+std::vector<std::size_t> RoundOrder(std::span<const RoundDistrict> districts) {
+  std::vector<std::size_t> order(districts.size());
+  for (std::size_t index = 0; index < order.size(); ++index) order[index] = index;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return districts[a].risk != districts[b].risk ? districts[a].risk > districts[b].risk
+                                                  : districts[a].id < districts[b].id;
+  });
+  return order;
+}
+
 Result<std::vector<RoundDay>> ScheduleRound(std::span<const RoundDistrict> districts,
                                             std::int64_t daily_capacity) {
   if (daily_capacity < 1) return FieldInvalid("daily_capacity", ">= 1");
@@ -26,13 +36,9 @@ Result<std::vector<RoundDay>> ScheduleRound(std::span<const RoundDistrict> distr
       return FieldInvalid("daily_capacity", "the round would take over 10,000 days");
     }
   }
-  std::vector<const RoundDistrict*> order;
-  for (const RoundDistrict& district : districts) order.push_back(&district);
-  std::stable_sort(order.begin(), order.end(), [](const RoundDistrict* a, const RoundDistrict* b) {
-    return a->risk != b->risk ? a->risk > b->risk : a->id < b->id;
-  });
   std::vector<RoundDay> days;
-  for (const RoundDistrict* district : order) {
+  for (const std::size_t index : RoundOrder(districts)) {
+    const RoundDistrict* district = &districts[index];
     std::int64_t left = district->population;
     while (left > 0) {
       if (days.empty() || days.back().tests == daily_capacity) {

@@ -30,6 +30,9 @@ struct RoundDay {
   std::int64_t tests = 0;  // the day's total, at most the capacity
 };
 
+// The order a round tests `districts` in, as indices: risk highest first, then by id.
+std::vector<std::size_t> RoundOrder(std::span<const RoundDistrict> districts);
+
 // InvalidArgument for a capacity under 1, a negative population, a district listed twice, or a
 // round longer than 10,000 days.
 Result<std::vector<RoundDay>> ScheduleRound(std::span<const RoundDistrict> districts,

@@ -30,6 +30,8 @@ TEST(TestingRoundTest, DistrictsGoInOrderOfRiskDayByDayWithinCapacity) {
     for (const RoundSlot& slot : day.slots) total += slot.tests;
   }
   EXPECT_EQ(total, 3'800'000);
+  // Caidian, with no one to test, has no slot but keeps its place in the order.
+  EXPECT_EQ(RoundOrder(districts), (std::vector<std::size_t>{1, 3, 2, 0}));
 }
 
 TEST(TestingRoundTest, RefusesBadInput) {
