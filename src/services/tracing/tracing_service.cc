@@ -2,142 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <unordered_map>
 
-#include "core/crypto.h"
 #include "core/validation.h"
-#include "services/audit/audit_log.h"
+#include "services/tracing/tracing_internal.h"
 
 namespace lifeline {
-namespace {
 
-constexpr std::size_t kMaxName = 200;
-constexpr std::size_t kMaxLabel = 200;
-constexpr std::size_t kMaxEvidence = 100000;
-// Instants beyond these years are typing errors, and would overflow the rules' arithmetic.
-constexpr UnixMillis kEarliest = 946684800000;  // 2000-01-01
-constexpr UnixMillis kLatest = 4102444800000;   // 2100-01-01
-
-const std::vector<std::string_view> kStatuses(std::begin(kTracingStatuses),
-                                              std::end(kTracingStatuses));
-const std::vector<std::string_view> kKinds(std::begin(kExposureKinds), std::end(kExposureKinds));
-const std::vector<std::string_view> kTestKinds{"antigen", "pcr"};
-
-Status CheckTracer(const Actor& actor) {
-  if (actor.role == Role::kTracer || actor.role == Role::kAdmin) return Status::Ok();
-  return Status(ErrorCode::kPermissionDenied, "error.tracing.tracers_only");
-}
-
-Status CheckInstant(std::string_view field, std::optional<UnixMillis> at) {
-  if (at && (*at < kEarliest || *at > kLatest)) return FieldInvalid(field, "2000..2100");
-  return Status::Ok();
-}
-
-Status CheckSpan(UnixMillis start, UnixMillis end) {
-  RETURN_IF_ERROR(CheckInstant("start_at", start));
-  RETURN_IF_ERROR(CheckInstant("end_at", end));
-  if (end < start) return FieldInvalid("end_at", ">= start_at");
-  return Status::Ok();
-}
-
-Value Nullable(std::optional<UnixMillis> at) { return at ? Value(*at) : Value(nullptr); }
-
-Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
-             std::string entity_id) {
-  return AuditLog::Append(connection, actor,
-                          {std::move(action), std::move(entity), std::move(entity_id), ""});
-}
-
-// The statuses that make someone a case (infected, whether or not with symptoms): in C++ and,
-// for the queries, as an SQL list.
-bool IsCaseStatus(std::string_view status) {
-  return status == "confirmed" || status == "asymptomatic";
-}
-const std::string kCaseStatusesSql = "('confirmed', 'asymptomatic')";
-
-tracing::PersonStatus EngineStatus(std::string_view status) {
-  if (status == "confirmed") return tracing::PersonStatus::kConfirmed;
-  if (status == "asymptomatic") return tracing::PersonStatus::kAsymptomatic;
-  if (status == "suspected") return tracing::PersonStatus::kSuspected;
-  if (status == "negative") return tracing::PersonStatus::kNegative;
-  return tracing::PersonStatus::kUntested;
-}
-
-tracing::ExposureKind EngineKind(std::string_view kind) {
-  const auto found = std::find(kKinds.begin(), kKinds.end(), kind);
-  return static_cast<tracing::ExposureKind>(found - kKinds.begin());
-}
-
-constexpr const char* kPersonColumns =
-    "id, name, phone_sealed, household, district_code, status, onset_at, confirmed_at, "
-    "asymptomatic_at, released_at, created_at, updated_at";
-
-Result<TracingPerson> PersonFromRow(const Row& row, const std::string& key) {
-  TracingPerson person;
-  person.id = row.Int(0);
-  person.name = row.Text(1);
-  if (!row.Text(2).empty()) {
-    ASSIGN_OR_RETURN(person.phone, OpenSealedText(key, row.Text(2)));
-  }
-  person.household = row.Text(3);
-  person.district_code = row.Text(4);
-  person.status = row.Text(5);
-  person.onset_at = row.OptionalInt(6);
-  person.confirmed_at = row.OptionalInt(7);
-  person.asymptomatic_at = row.OptionalInt(8);
-  person.released_at = row.OptionalInt(9);
-  person.created_at = row.Int(10);
-  person.updated_at = row.Int(11);
-  return person;
-}
-
-Result<TracingPerson> LoadPerson(Connection& connection, std::int64_t id, const std::string& key) {
-  ASSIGN_OR_RETURN(
-      const QueryResult found,
-      connection.Query(
-          std::string("SELECT ") + kPersonColumns + " FROM tracing_people WHERE id = $1", {id}));
-  if (found.rows.empty()) return RecordNotFound("tracing_person", id);
-  return PersonFromRow(found.rows[0], key);
-}
-
-// What the health-code rules need of one person, from the store.
-Result<tracing::CodeFacts> LoadCodeFacts(Connection& connection, const TracingPerson& person) {
-  tracing::CodeFacts facts;
-  facts.confirmed_at = person.confirmed_at;
-  facts.asymptomatic_at = person.asymptomatic_at;
-  facts.released_at = person.released_at;
-  // Exposures to someone who is a case: a close contact's (quarantine counted from the last
-  // moment together), or a companion's (named when the engine's result was recorded).
-  ASSIGN_OR_RETURN(
-      const QueryResult exposures,
-      connection.Query("SELECT e.kind, e.end_at, e.created_at FROM tracing_exposures e "
-                       "JOIN tracing_people p ON p.id = CASE WHEN e.a_id = $1 "
-                       "THEN e.b_id ELSE e.a_id END "
-                       "WHERE (e.a_id = $1 OR e.b_id = $1) AND p.status IN " +
-                           kCaseStatusesSql,
-                       {person.id}));
-  for (const Row& row : exposures.rows) {
-    if (row.Text(0) == "companion") {
-      facts.companion_flags.push_back(row.Int(2));
-    } else {
-      facts.close_contact_exposures.push_back(row.Int(1));
-    }
-  }
-  ASSIGN_OR_RETURN(const QueryResult tests,
-                   connection.Query("SELECT taken_at, positive FROM tracing_tests "
-                                    "WHERE person_id = $1",
-                                    {person.id}));
-  for (const Row& row : tests.rows) facts.tests.push_back({row.Int(0), row.Int(1) != 0});
-  ASSIGN_OR_RETURN(const QueryResult stays,
-                   connection.Query("SELECT start_at, end_at FROM tracing_visits "
-                                    "WHERE person_id = $1 AND high_risk = 1",
-                                    {person.id}));
-  for (const Row& row : stays.rows) facts.high_risk_stays.push_back({row.Int(0), row.Int(1)});
-  return facts;
-}
-
-}  // namespace
+using namespace tracing_internal;  // the helpers of tracing_internal.h
 
 TracingService::TracingService(Database& database, std::string pseudonym_key,
                                TracingOptions options)
@@ -146,42 +18,11 @@ TracingService::TracingService(Database& database, std::string pseudonym_key,
 Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
                                                 const TracingPersonInput& person) {
   RETURN_IF_ERROR(CheckTracer(actor));
-  RETURN_IF_ERROR(CheckText(person.name, "name", kMaxName, true));
-  RETURN_IF_ERROR(CheckText(person.household, "household", kMaxLabel, false));
-  RETURN_IF_ERROR(CheckText(person.district_code, "district_code", kMaxLabel, false));
-  RETURN_IF_ERROR(CheckChoice("status", person.status, kStatuses));
-  RETURN_IF_ERROR(CheckInstant("onset_at", person.onset_at));
-  RETURN_IF_ERROR(CheckInstant("confirmed_at", person.confirmed_at));
-  RETURN_IF_ERROR(CheckInstant("asymptomatic_at", person.asymptomatic_at));
-  RETURN_IF_ERROR(CheckInstant("released_at", person.released_at));
-  if (person.status == "confirmed" && !person.confirmed_at) return FieldRequired("confirmed_at");
-  if (person.status == "asymptomatic" && !person.asymptomatic_at) {
-    return FieldRequired("asymptomatic_at");
-  }
-  std::string phone_key;
-  std::string phone_sealed;
-  if (!Trimmed(person.phone).empty()) {
-    const std::optional<std::string> digits = PhoneDigits(person.phone);
-    if (!digits) return FieldInvalid("phone", "7-15 digits");
-    phone_key = KeyedHashHex(pseudonym_key_, *digits);
-    phone_sealed = SealText(pseudonym_key_, Trimmed(person.phone));
-  }
+  ASSIGN_OR_RETURN(const StoredPhone phone, CheckNewPerson(person, pseudonym_key_));
   const UnixMillis now = Now();
   TracingPerson added;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    ASSIGN_OR_RETURN(
-        const std::int64_t id,
-        InsertReturningId(
-            connection,
-            "INSERT INTO tracing_people (name, phone_key, phone_sealed, household, district_code, "
-            "status, onset_at, confirmed_at, asymptomatic_at, released_at, created_by, "
-            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-            "$12) RETURNING id",
-            {Trimmed(person.name), phone_key, phone_sealed, Trimmed(person.household),
-             Trimmed(person.district_code), person.status, Nullable(person.onset_at),
-             Nullable(person.confirmed_at), Nullable(person.asymptomatic_at),
-             Nullable(person.released_at), actor.user_id, now}));
-    RETURN_IF_ERROR(Audit(connection, actor, "create", "tracing_person", std::to_string(id)));
+    ASSIGN_OR_RETURN(const std::int64_t id, InsertPerson(connection, actor, person, phone, now));
     ASSIGN_OR_RETURN(added, LoadPerson(connection, id, pseudonym_key_));
     return Status::Ok();
   }));
@@ -201,38 +42,14 @@ Result<TracingPerson> TracingService::GetPerson(const Actor& actor, std::int64_t
 
 Result<std::int64_t> TracingService::RecordTest(const Actor& actor, const TracingTestInput& test) {
   RETURN_IF_ERROR(CheckTracer(actor));
-  RETURN_IF_ERROR(CheckChoice("kind", test.kind, kTestKinds));
-  RETURN_IF_ERROR(CheckInstant("taken_at", test.taken_at));
-  if (test.ct && !(std::isfinite(*test.ct) && *test.ct >= 0 && *test.ct <= 50)) {
-    return FieldInvalid("ct", "0..50");
-  }
-  RETURN_IF_ERROR(CheckText(test.batch, "batch", kMaxLabel, false));
+  RETURN_IF_ERROR(CheckTest(test));
   const UnixMillis now = Now();
   std::int64_t id = 0;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(const TracingPerson person,
                      LoadPerson(connection, test.person_id, pseudonym_key_));
-    ASSIGN_OR_RETURN(id, InsertReturningId(
-                             connection,
-                             "INSERT INTO tracing_tests (person_id, kind, positive, ct, taken_at, "
-                             "batch, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                             "$8) RETURNING id",
-                             {person.id, test.kind, std::int64_t{test.positive ? 1 : 0},
-                              test.ct ? Value(*test.ct) : Value(nullptr), test.taken_at,
-                              Trimmed(test.batch), actor.user_id, now}));
-    RETURN_IF_ERROR(Audit(connection, actor, "create", "tracing_test", std::to_string(id)));
-    if (!test.positive || IsCaseStatus(person.status)) return Status::Ok();
-    // A positive test opens a case.
-    const bool symptoms = person.onset_at.has_value();
-    RETURN_IF_ERROR(
-        connection
-            .Execute(symptoms ? "UPDATE tracing_people SET status = 'confirmed', confirmed_at = "
-                                "$2, updated_at = $3 WHERE id = $1"
-                              : "UPDATE tracing_people SET status = 'asymptomatic', "
-                                "asymptomatic_at = $2, updated_at = $3 WHERE id = $1",
-                     {person.id, test.taken_at, now})
-            .status());
-    return Audit(connection, actor, "update", "tracing_person", std::to_string(person.id));
+    ASSIGN_OR_RETURN(id, InsertTest(connection, actor, person, test, now));
+    return Status::Ok();
   }));
   return id;
 }
@@ -240,7 +57,7 @@ Result<std::int64_t> TracingService::RecordTest(const Actor& actor, const Tracin
 Result<std::int64_t> TracingService::AddExposure(const Actor& actor,
                                                  const TracingExposureInput& exposure) {
   RETURN_IF_ERROR(CheckTracer(actor));
-  RETURN_IF_ERROR(CheckChoice("kind", exposure.kind, kKinds));
+  RETURN_IF_ERROR(CheckChoice("kind", exposure.kind, ExposureKindChoices()));
   RETURN_IF_ERROR(CheckSpan(exposure.start_at, exposure.end_at));
   if (exposure.a_id == exposure.b_id) return FieldInvalid("b_id", "another person than a_id");
   RETURN_IF_ERROR(CheckText(exposure.place, "place", kMaxLabel, false));
@@ -326,7 +143,8 @@ Result<TracingCode> TracingService::Code(const Actor& actor, std::int64_t person
   tracing::CodeFacts facts;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(const TracingPerson person, LoadPerson(connection, person_id, pseudonym_key_));
-    ASSIGN_OR_RETURN(facts, LoadCodeFacts(connection, person));
+    ASSIGN_OR_RETURN(auto facts_by_person, LoadCodeFacts(connection, {person}));
+    facts = std::move(facts_by_person[person_id]);
     return Audit(connection, actor, "read", "health_code", std::to_string(person_id));
   }));
   const UnixMillis now = Now();
@@ -396,54 +214,17 @@ Result<std::int64_t> TracingService::RecordCheck(const Actor& actor,
 
 Result<std::vector<TracingFollowUp>> TracingService::FollowUps(const Actor& actor) {
   RETURN_IF_ERROR(CheckTracer(actor));
-  const UnixMillis now = Now();
   std::vector<TracingFollowUp> follow_ups;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    // Close contacts: people who are not cases, exposed to a case otherwise than as companions.
-    ASSIGN_OR_RETURN(
-        const QueryResult contacts,
-        connection.Query(
-            "SELECT c.id, c.name, e.end_at FROM tracing_exposures e "
-            "JOIN tracing_people a ON a.id = e.a_id JOIN tracing_people b ON b.id = e.b_id "
-            "JOIN tracing_people c ON c.id = CASE WHEN a.status IN " +
-            kCaseStatusesSql +
-            " THEN b.id ELSE a.id END WHERE e.kind <> 'companion' AND (a.status IN " +
-            kCaseStatusesSql + " OR b.status IN " + kCaseStatusesSql + ") AND c.status NOT IN " +
-            kCaseStatusesSql + " ORDER BY c.id"));
-    std::vector<std::pair<std::int64_t, std::string>> people;
-    std::unordered_map<std::int64_t, std::vector<UnixMillis>> exposures;
-    for (const Row& row : contacts.rows) {
-      if (people.empty() || people.back().first != row.Int(0)) {
-        people.emplace_back(row.Int(0), row.Text(1));
-      }
-      exposures[row.Int(0)].push_back(row.Int(2));
-    }
-    for (const auto& [id, name] : people) {
-      const std::optional<tracing::Interval> quarantine =
-          tracing::QuarantineSpan(exposures[id], now, options_.codes);
-      if (!quarantine) continue;
-      std::vector<UnixMillis> checks;
-      std::vector<UnixMillis> tests;
-      ASSIGN_OR_RETURN(
-          const QueryResult check_rows,
-          connection.Query("SELECT at FROM tracing_checks WHERE person_id = $1", {id}));
-      for (const Row& row : check_rows.rows) checks.push_back(row.Int(0));
-      ASSIGN_OR_RETURN(
-          const QueryResult test_rows,
-          connection.Query("SELECT taken_at FROM tracing_tests WHERE person_id = $1", {id}));
-      for (const Row& row : test_rows.rows) tests.push_back(row.Int(0));
-      ASSIGN_OR_RETURN(std::vector<tracing::FollowUpTask> tasks,
-                       tracing::FollowUpPlan(*quarantine, checks, tests, options_.follow_up));
-      std::vector<tracing::FollowUpTask> overdue = tracing::Overdue(tasks, now);
-      follow_ups.push_back({id, name, *quarantine, std::move(tasks), std::move(overdue)});
-    }
+    ASSIGN_OR_RETURN(follow_ups, LoadFollowUps(connection, Now(), options_));
     return Audit(connection, actor, "list", "tracing_follow_up", "*");
   }));
-  std::stable_sort(follow_ups.begin(), follow_ups.end(),
-                   [](const TracingFollowUp& a, const TracingFollowUp& b) {
-                     return !a.overdue.empty() && b.overdue.empty();
-                   });
   return follow_ups;
+}
+
+Result<bool> TracingService::IsEmpty() {
+  ASSIGN_OR_RETURN(const QueryResult found, database_.Query("SELECT COUNT(*) FROM tracing_people"));
+  return found.rows.at(0).Int(0) == 0;
 }
 
 }  // namespace lifeline

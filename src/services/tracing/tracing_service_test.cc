@@ -8,56 +8,17 @@
 
 #include <string>
 
+#include "services/tracing/tracing_test_support.h"
 #include "store/testing/test_database.h"
 
 namespace lifeline {
 namespace {
 
 using testing::Count;
+using testing::Jan;
 using testing::TestBackends;
-
-constexpr char kKey[] = "tracing-test-key-0123456789abcdef0123456789ab";
-
-Actor Tracer() { return Actor{77, "tracer", Role::kTracer, "req-tracing"}; }
-
-UnixMillis Jan(int day, int hour = 0) {
-  return DaysFromCivil(2020, 1, static_cast<unsigned>(day)) * kMillisPerDay + hour * kMillisPerHour;
-}
-
-class TracingServiceTest : public testing::BackendTest {
- protected:
-  TracingService& service() {
-    if (!service_) {
-      TracingOptions options;
-      options.clock = [this] { return now_; };
-      service_ = std::make_unique<TracingService>(db(), kKey, options);
-    }
-    return *service_;
-  }
-
-  std::int64_t Add(const std::string& name, const std::string& status,
-                   std::optional<UnixMillis> onset = std::nullopt,
-                   std::optional<UnixMillis> confirmed = std::nullopt) {
-    TracingPersonInput person;
-    person.name = name;
-    person.status = status;
-    person.onset_at = onset;
-    person.confirmed_at = confirmed;
-    const Result<TracingPerson> added = service().AddPerson(Tracer(), person);
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    return added.ok() ? added->id : 0;
-  }
-
-  void Expose(std::int64_t a, std::int64_t b, const std::string& kind, UnixMillis start,
-              UnixMillis end, const std::string& place = "") {
-    const Result<std::int64_t> added =
-        service().AddExposure(Tracer(), {a, b, kind, start, end, place, ""});
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-  }
-
-  UnixMillis now_ = Jan(20);
-  std::unique_ptr<TracingService> service_;
-};
+using testing::Tracer;
+using testing::TracingServiceTest;
 
 TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
   const std::int64_t a = Add("A", "confirmed", Jan(14), Jan(16));
