@@ -188,7 +188,13 @@ void Router::Handle(const RouteSpec& route, const httplib::Request& http,
       return;
     }
     response.status = result->status;
-    if (!result->body.is_null()) {
+    if (!result->content_type.empty()) {
+      if (!result->file_name.empty()) {
+        response.set_header("Content-Disposition",
+                            "attachment; filename=\"" + result->file_name + "\"");
+      }
+      response.set_content(result->text, result->content_type);
+    } else if (!result->body.is_null()) {
       response.set_content(result->body.dump(), "application/json; charset=utf-8");
     }
   } catch (const std::exception& error) {

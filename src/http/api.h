@@ -88,10 +88,18 @@ class ApiRequest {
 struct ApiResponse {
   int status = 200;
   nlohmann::json body;  // null: no body (204)
+  // A body that is not JSON (a CSV export): sent instead of `body` when content_type is set,
+  // offered as a download named file_name when that is set.
+  std::string text = {};
+  std::string content_type = {};
+  std::string file_name = {};
 
   static ApiResponse Ok(nlohmann::json body) { return {200, std::move(body)}; }
   static ApiResponse Created(nlohmann::json body) { return {201, std::move(body)}; }
   static ApiResponse NoContent() { return {204, nullptr}; }
+  static ApiResponse Download(std::string text, std::string content_type, std::string file_name) {
+    return {200, nullptr, std::move(text), std::move(content_type), std::move(file_name)};
+  }
 };
 
 using ApiHandler = std::function<Result<ApiResponse>(const ApiRequest&)>;

@@ -165,7 +165,7 @@ void HttpServer::InstallHandlers() {
                              .count();
     std::ostringstream line;
     line << response.get_header_value(kRequestIdHeader) << " " << request.method << " "
-         << request.path << " " << response.status << " " << elapsed / 1000.0 << "ms";
+         << PathForLog(request.path) << " " << response.status << " " << elapsed / 1000.0 << "ms";
     LogLine(line.str());
   });
 }
@@ -232,6 +232,16 @@ Status HttpServer::Bind() {
 void HttpServer::Run() { server_->listen_after_bind(); }
 
 void HttpServer::Stop() { server_->stop(); }
+
+std::string PathForLog(const std::string& path) {
+  constexpr std::string_view kCodes = "/api/v1/codes/";
+  if (!path.starts_with(kCodes)) return path;
+  std::string logged(kCodes);
+  logged.append("***", 3);
+  const std::size_t rest = path.find('/', kCodes.size());
+  if (rest != std::string::npos) logged.append(path, rest, std::string::npos);
+  return logged;
+}
 
 void AddAllRoutes(Router& router, Services& services) {
   AddSystemRoutes(router, services);

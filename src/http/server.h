@@ -83,4 +83,8 @@ class HttpServer {
 // Adds every API route to `router` (the same table a test enumerates).
 void AddAllRoutes(Router& router, Services& services);
 
+// The path as the request log shows it: a private code link's token is a credential (anyone
+// holding it sees the person's code), so "/api/v1/codes/<token>[/gate]" is logged with "***".
+std::string PathForLog(const std::string& path);
+
 }  // namespace lifeline

@@ -1,6 +1,7 @@
 // The contact-tracing desk's endpoints (docs/tracing.md): people, tests, exposures, visits, the
-// inferred chains and health codes. Tracers and admins only: the records are patients' and their
-// movements (the service checks the role again and audits every read).
+// inferred chains and health codes; the list and records, code links, exports and testing rounds
+// are in tracing_record_routes.cc and tracing_round_routes.cc. Tracers and admins only: the records
+// are patients' and their movements (the service checks the role again and audits every read).
 
 #include <nlohmann/json.hpp>
 
@@ -9,84 +10,14 @@
 #include "core/validation.h"
 #include "http/clinic_json.h"
 #include "http/routes.h"
+#include "http/tracing_http.h"
 #include "services/tracing/tracing_service.h"
 
 namespace lifeline {
+
+using namespace tracing_http;  // the helpers of tracing_http.h
+
 namespace {
-
-const Access kTracers = Access::Only({Role::kTracer, Role::kAdmin});
-
-constexpr const char* kPrefix = "/api/v1/tracing";
-
-std::string Path(const char* suffix) { return std::string(kPrefix) + suffix; }
-
-nlohmann::json Instant(std::optional<UnixMillis> at) {
-  return at ? nlohmann::json(FormatIso8601(*at)) : nlohmann::json(nullptr);
-}
-
-// An ISO-8601 field; nullopt when absent or empty.
-Result<std::optional<UnixMillis>> MaybeInstant(const nlohmann::json& body,
-                                               const std::string& field) {
-  ASSIGN_OR_RETURN(const UnixMillis at, OptionalInstant(body, field));
-  return at == 0 ? std::optional<UnixMillis>() : std::optional<UnixMillis>(at);
-}
-
-Result<UnixMillis> RequiredInstant(const nlohmann::json& body, const std::string& field) {
-  ASSIGN_OR_RETURN(const std::optional<UnixMillis> at, MaybeInstant(body, field));
-  if (!at) return FieldRequired(field);
-  return *at;
-}
-
-Result<std::string> Text(const nlohmann::json& body, const std::string& field,
-                         const std::string& fallback = "") {
-  ASSIGN_OR_RETURN(const std::optional<std::string> text, OptionalString(body, field));
-  return text.value_or(fallback);
-}
-
-nlohmann::json PersonJson(const TracingPerson& person) {
-  return {{"id", person.id},
-          {"name", person.name},
-          {"phone", person.phone},
-          {"household", person.household},
-          {"district_code", person.district_code},
-          {"status", person.status},
-          {"onset_at", Instant(person.onset_at)},
-          {"confirmed_at", Instant(person.confirmed_at)},
-          {"asymptomatic_at", Instant(person.asymptomatic_at)},
-          {"released_at", Instant(person.released_at)},
-          {"created_at", Instant(person.created_at)},
-          {"updated_at", Instant(person.updated_at)}};
-}
-
-const char* ColourName(tracing::CodeColour colour) {
-  switch (colour) {
-    case tracing::CodeColour::kRed:
-      return "red";
-    case tracing::CodeColour::kYellow:
-      return "yellow";
-    case tracing::CodeColour::kGreen:
-      break;
-  }
-  return "green";
-}
-
-const char* ReasonName(tracing::CodeReason reason) {
-  switch (reason) {
-    case tracing::CodeReason::kConfirmedCase:
-      return "confirmed_case";
-    case tracing::CodeReason::kAsymptomaticCase:
-      return "asymptomatic_case";
-    case tracing::CodeReason::kCloseContactInQuarantine:
-      return "close_contact_in_quarantine";
-    case tracing::CodeReason::kCompanionAwaitingTests:
-      return "companion_awaiting_tests";
-    case tracing::CodeReason::kHighRiskAreaStay:
-      return "high_risk_area_stay";
-    case tracing::CodeReason::kNone:
-      break;
-  }
-  return "none";
-}
 
 nlohmann::json ChainsJson(const tracing::ChainReport& report) {
   nlohmann::json chains = nlohmann::json::array();
@@ -172,9 +103,7 @@ Result<TracingTestInput> ParseTest(const nlohmann::json& body) {
   ASSIGN_OR_RETURN(const std::optional<bool> positive, OptionalBool(body, "positive"));
   if (!positive) return FieldRequired("positive");
   test.positive = *positive;
-  if (body.contains("ct") && !body["ct"].is_null()) {
-    ASSIGN_OR_RETURN(test.ct, RequiredNumber(body, "ct"));
-  }
+  ASSIGN_OR_RETURN(test.ct, MaybeNumber(body, "ct"));
   ASSIGN_OR_RETURN(test.taken_at, RequiredInstant(body, "taken_at"));
   ASSIGN_OR_RETURN(test.batch, Text(body, "batch"));
   return test;
@@ -209,7 +138,7 @@ Result<TracingVisitInput> ParseVisit(const nlohmann::json& body) {
 void AddTracingRoutes(Router& router, Services& services) {
   TracingService& service = services.tracing;
 
-  router.Add(Method::kPost, Path("/people"), kTracers,
+  router.Add(Method::kPost, Path("/people"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                ASSIGN_OR_RETURN(const TracingPersonInput person, ParsePerson(body));
@@ -218,33 +147,17 @@ void AddTracingRoutes(Router& router, Services& services) {
                return ApiResponse::Created(PersonJson(added));
              });
 
-  router.Add(Method::kGet, Path(R"(/people/(\d+))"), kTracers,
-             [&service](const ApiRequest& request) -> Result<ApiResponse> {
-               ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
-               ASSIGN_OR_RETURN(const TracingPerson person, service.GetPerson(request.actor(), id));
-               return ApiResponse::Ok(PersonJson(person));
-             });
-
-  router.Add(Method::kGet, Path(R"(/people/(\d+)/code)"), kTracers,
+  router.Add(Method::kGet, Path(R"(/people/(\d+)/code)"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
                ASSIGN_OR_RETURN(const TracingCode found, service.Code(request.actor(), id));
-               const tracing::HealthCode& code = found.now;
-               nlohmann::json changes = nlohmann::json::array();
-               for (const tracing::CodeChange& change : found.history) {
-                 changes.push_back({{"at", FormatIso8601(change.at)},
-                                    {"colour", ColourName(change.colour)},
-                                    {"reason", ReasonName(change.reason)}});
-               }
-               return ApiResponse::Ok({{"person_id", id},
-                                       {"colour", ColourName(code.colour)},
-                                       {"reason", ReasonName(code.reason)},
-                                       {"since", FormatIso8601(code.since)},
-                                       {"until", Instant(code.until)},
-                                       {"history", changes}});
+               nlohmann::json code = CodeJson(found.now);
+               code["person_id"] = id;
+               code["history"] = HistoryJson(found.history);
+               return ApiResponse::Ok(code);
              });
 
-  router.Add(Method::kPost, Path("/tests"), kTracers,
+  router.Add(Method::kPost, Path("/tests"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                ASSIGN_OR_RETURN(const TracingTestInput test, ParseTest(body));
@@ -252,7 +165,7 @@ void AddTracingRoutes(Router& router, Services& services) {
                return ApiResponse::Created({{"id", id}});
              });
 
-  router.Add(Method::kPost, Path("/exposures"), kTracers,
+  router.Add(Method::kPost, Path("/exposures"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                ASSIGN_OR_RETURN(const TracingExposureInput exposure, ParseExposure(body));
@@ -261,7 +174,7 @@ void AddTracingRoutes(Router& router, Services& services) {
                return ApiResponse::Created({{"id", id}});
              });
 
-  router.Add(Method::kPost, Path("/visits"), kTracers,
+  router.Add(Method::kPost, Path("/visits"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                ASSIGN_OR_RETURN(const TracingVisitInput visit, ParseVisit(body));
@@ -269,21 +182,19 @@ void AddTracingRoutes(Router& router, Services& services) {
                return ApiResponse::Created({{"id", id}});
              });
 
-  router.Add(Method::kPost, Path("/checks"), kTracers,
+  router.Add(Method::kPost, Path("/checks"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                TracingCheckInput check;
                ASSIGN_OR_RETURN(check.person_id, RequiredInt(body, "person_id"));
                ASSIGN_OR_RETURN(check.at, RequiredInstant(body, "at"));
                ASSIGN_OR_RETURN(check.symptoms, Text(body, "symptoms"));
-               if (body.contains("temperature_c") && !body["temperature_c"].is_null()) {
-                 ASSIGN_OR_RETURN(check.temperature_c, RequiredNumber(body, "temperature_c"));
-               }
+               ASSIGN_OR_RETURN(check.temperature_c, MaybeNumber(body, "temperature_c"));
                ASSIGN_OR_RETURN(const std::int64_t id, service.RecordCheck(request.actor(), check));
                return ApiResponse::Created({{"id", id}});
              });
 
-  router.Add(Method::kGet, Path("/follow-ups"), kTracers,
+  router.Add(Method::kGet, Path("/follow-ups"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::vector<TracingFollowUp> follow_ups,
                                 service.FollowUps(request.actor()));
@@ -308,7 +219,7 @@ void AddTracingRoutes(Router& router, Services& services) {
              });
 
   router.Add(
-      Method::kGet, Path("/rings"), kTracers,
+      Method::kGet, Path("/rings"), Tracers(),
       [&service](const ApiRequest& request) -> Result<ApiResponse> {
         ASSIGN_OR_RETURN(const std::vector<std::int64_t> cases,
                          IdList(request.QueryParam("case_ids"), "case_ids"));
@@ -330,7 +241,7 @@ void AddTracingRoutes(Router& router, Services& services) {
         return ApiResponse::Ok({{"rings", list}});
       });
 
-  router.Add(Method::kGet, Path("/risk-areas"), kTracers,
+  router.Add(Method::kGet, Path("/risk-areas"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::vector<tracing::AreaRisk> areas,
                                 service.RiskAreas(request.actor()));
@@ -345,11 +256,14 @@ void AddTracingRoutes(Router& router, Services& services) {
                return ApiResponse::Ok({{"areas", list}});
              });
 
-  router.Add(Method::kGet, Path("/chains"), kTracers,
+  router.Add(Method::kGet, Path("/chains"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const tracing::ChainReport report, service.Chains(request.actor()));
                return ApiResponse::Ok(ChainsJson(report));
              });
+
+  AddTracingRecordRoutes(router, service);
+  AddTracingRoundRoutes(router, service);
 }
 
 }  // namespace lifeline

@@ -94,6 +94,8 @@ Reply ApiServerTest::Request(Method method, const std::string& path, const std::
   }
   reply.status = result->status;
   reply.request_id = result->get_header_value(kRequestIdHeader);
+  reply.text = result->body;
+  reply.content_type = result->get_header_value("Content-Type");
   reply.body = nlohmann::json::parse(result->body, nullptr, false);
   if (reply.body.is_discarded()) reply.body = nullptr;
   return reply;

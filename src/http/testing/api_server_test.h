@@ -35,6 +35,8 @@ struct Reply {
   int status = 0;
   nlohmann::json body;  // discarded (null) when the answer is not JSON
   std::string request_id;
+  std::string text;  // the body as sent
+  std::string content_type;
 };
 
 // Base fixture of the HTTP tests: for the backend under test, a fresh database with a small
