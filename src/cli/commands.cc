@@ -26,6 +26,7 @@
 #include "services/devices/devices_service.h"
 #include "services/exchange/exchange_seed.h"
 #include "services/exchange/exchange_service.h"
+#include "services/tracing/tracing_seed.h"
 #include "services/tracing/tracing_service.h"
 #include "services/ventilators/ventilators.h"
 #include "services/ventilators/ventilators_seed.h"
@@ -274,6 +275,30 @@ Status SeedExchangeIfEmpty(OpenStore& store, const ScenarioFlags& flags) {
   return Status::Ok();
 }
 
+// Fills an empty contact-tracing desk with the demo's story, clusters and testing round, with one
+// line on what was written.
+Status SeedTracingIfEmpty(OpenStore& store, const ScenarioFlags& flags) {
+  TracingSeedOptions options;
+  options.seed = flags.seed;
+  const auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(const TracingSeedReport report,
+                   SeedTracingDesk(*store.database, store.key, options));
+  if (report.skipped) {
+    std::cerr << Text("cli.tracing.already_seeded") << "\n";
+    return Status::Ok();
+  }
+  std::cerr << Text("cli.tracing.seeded",
+                    {{"people", std::to_string(report.people)},
+                     {"cases", std::to_string(report.cases)},
+                     {"exposures", std::to_string(report.exposures)},
+                     {"visits", std::to_string(report.visits)},
+                     {"checks", std::to_string(report.checks)},
+                     {"rounds", std::to_string(report.rounds)},
+                     {"seconds", Seconds(std::chrono::steady_clock::now() - started)}})
+            << "\n";
+  return Status::Ok();
+}
+
 // Serves until SIGTERM or SIGINT. The signals are blocked in every thread and taken by one
 // waiting thread, which stops the server so in-flight requests finish before exit.
 // ClinicOptions with the "tier=minutes" limits applied; an error names the bad one.
@@ -423,6 +448,7 @@ int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
     return Fail(exchange);
   }
   if (Status devices = SeedDevicesIfEmpty(*store, scenario); !devices.ok()) return Fail(devices);
+  if (Status tracing = SeedTracingIfEmpty(*store, scenario); !tracing.ok()) return Fail(tracing);
   return 0;
 }
 
@@ -475,6 +501,7 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server, const Scen
   }
   // After the demo accounts: the demo angel follows a share of the devices.
   if (Status devices = SeedDevicesIfEmpty(*store, scenario); !devices.ok()) return Fail(devices);
+  if (Status tracing = SeedTracingIfEmpty(*store, scenario); !tracing.ok()) return Fail(tracing);
   return ServeUntilSignal(*store, server, clinic, logins);
 }
 
