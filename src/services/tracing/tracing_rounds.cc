@@ -90,6 +90,9 @@ Status CheckBatch(const TracingBatchInput& batch) {
   if (batch.positives.size() > kMaxPositives) {
     return FieldInvalid("positives", "at most " + std::to_string(kMaxPositives));
   }
+  if (batch.tested > kMaxPopulation) {
+    return FieldInvalid("tested", "0.." + std::to_string(kMaxPopulation));
+  }
   if (batch.tested < static_cast<std::int64_t>(batch.positives.size())) {
     return Status::InvalidArgument("error.tracing.batch_tested",
                                    {{"tested", std::to_string(batch.tested)},

@@ -197,6 +197,8 @@ TEST_P(TracingRoundsTest, BadRoundsAndBatchesNameTheField) {
   const Status too_few = service().RecordBatch(Tracer(), created->id, batch).status();
   EXPECT_EQ(too_few.message_id(), "error.tracing.batch_tested");
   EXPECT_EQ(too_few.field(), "tested");
+  batch.tested = 1'000'000'000;
+  EXPECT_EQ(service().RecordBatch(Tracer(), created->id, batch).status().field(), "tested");
   batch.tested = 10;
   batch.positives = {{"a", "138 0000 0000", "", "pcr", std::nullopt, std::nullopt},
                      {"b", "13800000000", "", "pcr", std::nullopt, std::nullopt}};
