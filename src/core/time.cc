@@ -144,4 +144,17 @@ Result<UnixMillis> ParseIso8601(std::string_view text) {
          second * kMillisPerSecond + millis - offset_minutes * kMillisPerMinute;
 }
 
+std::optional<UnixMillis> ParseIsoDate(std::string_view text) {
+  constexpr std::string_view kForm = "YYYY-MM-DD";
+  if (text.size() != kForm.size()) return std::nullopt;
+  for (std::size_t index = 0; index < text.size(); ++index) {
+    const bool dash_expected = kForm[index] == '-';
+    const bool is_digit = text[index] >= '0' && text[index] <= '9';
+    if (dash_expected ? text[index] != '-' : !is_digit) return std::nullopt;
+  }
+  const Result<UnixMillis> parsed = ParseIso8601(text);
+  if (!parsed.ok()) return std::nullopt;
+  return *parsed;
+}
+
 }  // namespace lifeline

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@ std::string FormatIso8601(UnixMillis instant);
 // Accepts "YYYY-MM-DDTHH:MM:SS" with optional fraction, then "Z" or "+hh:mm"/"-hh:mm"
 // ("+hhmm" too); also a bare date "YYYY-MM-DD" as midnight UTC. Rejects out-of-range fields.
 Result<UnixMillis> ParseIso8601(std::string_view text);
+
+// A bare calendar date "YYYY-MM-DD" and nothing more (no time, no zone), as midnight UTC;
+// nullopt for any other text or an impossible date ("2020-02-30").
+std::optional<UnixMillis> ParseIsoDate(std::string_view text);
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day);

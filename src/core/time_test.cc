@@ -27,6 +27,15 @@ void ExpectRejected(std::string_view text) {
   EXPECT_EQ(parsed.status().args()[0].second, std::string(text));
 }
 
+TEST(ParseIsoDateTest, OnlyABareRealDate) {
+  EXPECT_EQ(ParseIsoDate("2020-02-04"), DaysFromCivil(2020, 2, 4) * kMillisPerDay);
+  EXPECT_EQ(ParseIsoDate("2020-02-30"), std::nullopt);
+  EXPECT_EQ(ParseIsoDate("2020-2-4"), std::nullopt);
+  EXPECT_EQ(ParseIsoDate("2020-02-04T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseIsoDate("04/02/2020"), std::nullopt);
+  EXPECT_EQ(ParseIsoDate(""), std::nullopt);
+}
+
 TEST(DaysFromCivilTest, KnownValues) {
   EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
   EXPECT_EQ(DaysFromCivil(1970, 1, 2), 1);

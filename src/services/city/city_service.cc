@@ -18,7 +18,6 @@ namespace {
 // parameter limits of both backends (SQLite 32,766; PostgreSQL 65,535) at 11 columns a row.
 constexpr std::size_t kRowsPerInsert = 200;
 constexpr std::int64_t kScenarioRowId = 1;  // the scenario table holds one row
-constexpr std::string_view kIsoDateExample = "YYYY-MM-DD";
 
 // The volunteer roles of the scenario, reported even when none is stored.
 constexpr Role kVolunteerRoles[] = {Role::kDoctor, Role::kNurse, Role::kAngel, Role::kCounsellor};
@@ -74,17 +73,6 @@ std::string AsciiLower(std::string_view text) {
     if (letter >= 'A' && letter <= 'Z') letter = static_cast<char>(letter - 'A' + 'a');
   }
   return lower;
-}
-
-// "2020-02-04": a real calendar date in the ISO form, nothing more.
-bool IsIsoDate(std::string_view text) {
-  if (text.size() != kIsoDateExample.size()) return false;
-  for (std::size_t index = 0; index < text.size(); ++index) {
-    const bool dash_expected = kIsoDateExample[index] == '-';
-    const bool is_digit = text[index] >= '0' && text[index] <= '9';
-    if (dash_expected ? text[index] != '-' : !is_digit) return false;
-  }
-  return ParseIso8601(text).ok();
 }
 
 Status CheckCount(int count, int max, std::string_view field) {
@@ -331,7 +319,7 @@ Result<HospitalRecord> CityService::AddHospital(const Actor& actor, const NewHos
     const bool lat_ok = IsValidLatLon({hospital.location.lat, 0});
     return Status::InvalidArgument("error.bad_coordinates", {}, lat_ok ? "lon" : "lat");
   }
-  if (!hospital.opened_on.empty() && !IsIsoDate(hospital.opened_on)) {
+  if (!hospital.opened_on.empty() && !ParseIsoDate(hospital.opened_on)) {
     return Status::InvalidArgument("error.bad_date", {{"value", hospital.opened_on}}, "opened_on");
   }
   if (hospital.source.size() > kMaxHospitalSourceBytes) {

@@ -26,29 +26,16 @@ constexpr double kRiskPerPeople = 10000;
 constexpr std::int64_t kMaxPopulation = 100'000'000;
 constexpr std::size_t kMaxDistricts = 1000;
 constexpr std::size_t kMaxPositives = 10000;
-constexpr std::string_view kIsoDateExample = "YYYY-MM-DD";
-
-// "2020-02-04": a real calendar date in the ISO form, nothing more.
-std::optional<UnixMillis> IsoDate(std::string_view text) {
-  if (text.size() != kIsoDateExample.size()) return std::nullopt;
-  for (std::size_t index = 0; index < text.size(); ++index) {
-    const bool dash_expected = kIsoDateExample[index] == '-';
-    const bool is_digit = text[index] >= '0' && text[index] <= '9';
-    if (dash_expected ? text[index] != '-' : !is_digit) return std::nullopt;
-  }
-  const Result<UnixMillis> parsed = ParseIso8601(text);
-  if (!parsed.ok()) return std::nullopt;
-  return *parsed;
-}
+constexpr std::size_t kDateLength = 10;  // "YYYY-MM-DD"
 
 std::string DateOfDay(UnixMillis start, int day) {
-  return FormatIso8601(start + day * kMillisPerDay).substr(0, kIsoDateExample.size());
+  return FormatIso8601(start + day * kMillisPerDay).substr(0, kDateLength);
 }
 
 Status CheckRound(const TracingRoundInput& round) {
   RETURN_IF_ERROR(CheckText(round.name, "name", kMaxName, true));
   if (Trimmed(round.start_date).empty()) return FieldRequired("start_date");
-  if (!IsoDate(Trimmed(round.start_date))) {
+  if (!ParseIsoDate(Trimmed(round.start_date))) {
     return Status::InvalidArgument("error.bad_date", {{"value", round.start_date}}, "start_date");
   }
   if (round.daily_capacity < 1) {
@@ -178,7 +165,7 @@ Result<TracingRound> LoadRound(Connection& connection, std::int64_t round_id) {
                    connection.Query("SELECT day, district_code, tests FROM tracing_round_slots "
                                     "WHERE round_id = $1 ORDER BY day, position",
                                     {round_id}));
-  const UnixMillis start = IsoDate(round.start_date).value_or(0);
+  const UnixMillis start = ParseIsoDate(round.start_date).value_or(0);
   for (const Row& slot : slots.rows) {
     const int day = static_cast<int>(slot.Int(0));
     if (round.days.empty() || round.days.back().day != day) {
