@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/validation.h"
 #include "services/audit/audit_log.h"
+#include "services/tracing/tracing_common.h"
 
 namespace lifeline {
 namespace {
@@ -23,11 +24,6 @@ const std::vector<std::string_view> kStatuses(std::begin(kTracingStatuses),
                                               std::end(kTracingStatuses));
 const std::vector<std::string_view> kKinds(std::begin(kExposureKinds), std::end(kExposureKinds));
 const std::vector<std::string_view> kTestKinds{"antigen", "pcr"};
-
-Status CheckTracer(const Actor& actor) {
-  if (actor.role == Role::kTracer || actor.role == Role::kAdmin) return Status::Ok();
-  return Status(ErrorCode::kPermissionDenied, "error.tracing.tracers_only");
-}
 
 Status CheckInstant(std::string_view field, std::optional<UnixMillis> at) {
   if (at && (*at < kEarliest || *at > kLatest)) return FieldInvalid(field, "2000..2100");
@@ -158,13 +154,12 @@ Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
   if (person.status == "asymptomatic" && !person.asymptomatic_at) {
     return FieldRequired("asymptomatic_at");
   }
-  std::string phone_key;
-  std::string phone_sealed;
+  ProtectedPhone phone;
   if (!Trimmed(person.phone).empty()) {
-    const std::optional<std::string> digits = PhoneDigits(person.phone);
-    if (!digits) return FieldInvalid("phone", "7-15 digits");
-    phone_key = KeyedHashHex(pseudonym_key_, *digits);
-    phone_sealed = SealText(pseudonym_key_, Trimmed(person.phone));
+    const std::optional<ProtectedPhone> protected_phone =
+        ProtectPhone(pseudonym_key_, person.phone);
+    if (!protected_phone) return FieldInvalid("phone", "7-15 digits");
+    phone = *protected_phone;
   }
   const UnixMillis now = Now();
   TracingPerson added;
@@ -177,7 +172,7 @@ Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
             "status, onset_at, confirmed_at, asymptomatic_at, released_at, created_by, "
             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
             "$12) RETURNING id",
-            {Trimmed(person.name), phone_key, phone_sealed, Trimmed(person.household),
+            {Trimmed(person.name), phone.key, phone.sealed, Trimmed(person.household),
              Trimmed(person.district_code), person.status, Nullable(person.onset_at),
              Nullable(person.confirmed_at), Nullable(person.asymptomatic_at),
              Nullable(person.released_at), actor.user_id, now}));
