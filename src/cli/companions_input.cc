@@ -302,11 +302,11 @@ int IngestCsvRecords(const CompanionsCommandOptions& options, const PhoneKeyer& 
   companions::IngestOptions ingest_options;
   ingest_options.threads = threads;
   ingest_options.max_shown = say.max_reported;
-  if (say.errors != nullptr || told) {
-    ingest_options.progress = [&](std::uint64_t done, std::uint64_t total) {
-      if (say.errors != nullptr) progress(done, total);
-      if (told) told(done, total);
-    };
+  // A caller following the progress itself is told instead of the tenths being printed.
+  if (told) {
+    ingest_options.progress = told;
+  } else if (say.errors != nullptr) {
+    ingest_options.progress = std::ref(progress);
   }
   Result<companions::RecordsIngest> ingest = companions::IngestRecords(
       *file->source, file->data_start, share(cluster.rank()), share(cluster.rank() + 1),

@@ -68,8 +68,8 @@ std::optional<LatLon> ParseOrigin(std::string_view text);
 using RecordsProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 // Loads the records: from the columnar store (--store) or from cells.csv and records.csv, telling
-// `progress` (when set) as records.csv is parsed. Returns the exit code so far (0, or why it
-// stopped).
+// `progress` (when set, instead of printing it) as records.csv is parsed. Returns the exit code so
+// far (0, or why it stopped).
 int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
                 Cluster& cluster, const Reporter& say, LocalRecords& local,
                 const RecordsProgress& progress = {});
