@@ -78,7 +78,8 @@ struct CompanionJobResult {
   std::vector<CompanionFinding> findings;
   std::int64_t rows_read = 0;
   std::int64_t bad_rows = 0;
-  std::string log;  // what the engine said of the data: bad rows, cases without records
+  // What the engine said loading the data: bad rows, counts, cases without records.
+  std::string log;
 };
 
 // The stages a run goes through, as stored and on the wire.
@@ -124,7 +125,8 @@ struct CompanionRun {
   std::int64_t exposures_added = 0;
   std::int64_t rows_read = 0;
   std::int64_t bad_rows = 0;
-  // Why a failed run failed, to render in the reader's language; ok otherwise.
+  // Why a failed run failed: its message id and arguments, to render in the reader's language
+  // (the code carries nothing); ok otherwise.
   Status error;
   std::string log;
 };
