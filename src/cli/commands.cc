@@ -8,10 +8,12 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
 
+#include "cli/companion_run_job.h"
 #include "core/crypto.h"
 #include "core/i18n.h"
 #include "core/role.h"
@@ -26,6 +28,7 @@
 #include "services/devices/devices_service.h"
 #include "services/exchange/exchange_seed.h"
 #include "services/exchange/exchange_service.h"
+#include "services/tracing/companion_runs.h"
 #include "services/tracing/tracing_seed.h"
 #include "services/tracing/tracing_service.h"
 #include "services/ventilators/ventilators.h"
@@ -337,8 +340,17 @@ Result<ClinicOptions> ClinicOptionsFrom(const ServiceLimitFlags& flags) {
   return options;
 }
 
+// Where companion runs read and uploads go: the flag, else companion-data beside an SQLite
+// database (like its key file), else in the working directory.
+std::string CompanionDataDir(const StoreOptions& store, const ServiceLimitFlags& flags) {
+  if (!flags.companion_data.empty()) return flags.companion_data;
+  if (store.db.starts_with("postgres")) return "companion-data";
+  return (std::filesystem::path(store.db).parent_path() / "companion-data").string();
+}
+
 int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
-                     const ServiceLimitFlags& clinic_flags, const std::string& banner_suffix) {
+                     const ServiceLimitFlags& clinic_flags, const std::string& companion_data,
+                     const std::string& banner_suffix) {
   Result<ClinicOptions> clinic_options = ClinicOptionsFrom(clinic_flags);
   if (!clinic_options.ok()) return Fail(clinic_options.status());
   sigset_t stop_signals;
@@ -356,8 +368,14 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   ExchangeService exchange(*store.database, store.key);
   DevicesService devices(*store.database, store.key);
   TracingService tracing(*store.database, store.key);
-  HttpServer server(server_options, Services{*store.database, accounts, audit, city, clinic, beds,
-                                             ventilators, exchange, devices, tracing});
+  Result<std::unique_ptr<CompanionRunService>> companion_runs = CompanionRunService::Open(
+      *store.database, store.key, MakeCompanionRunner(),
+      {.data_dir = companion_data, .max_upload_bytes = server_options.max_body_bytes});
+  if (!companion_runs.ok()) return Fail(companion_runs.status());
+  std::cerr << Text("cli.companion_data", {{"path", companion_data}}) << "\n";
+  HttpServer server(server_options,
+                    Services{*store.database, accounts, audit, city, clinic, beds, ventilators,
+                             exchange, devices, tracing, **companion_runs});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
 
   std::thread signal_waiter([&] {
@@ -429,7 +447,7 @@ int RunServe(const StoreOptions& options, const ServerOptions& server,
              const ServiceLimitFlags& clinic) {
   Result<OpenStore> store = Open(options);
   if (!store.ok()) return Fail(store.status());
-  return ServeUntilSignal(*store, server, clinic, "");
+  return ServeUntilSignal(*store, server, clinic, CompanionDataDir(options, clinic), "");
 }
 
 int RunSeed(const StoreOptions& options, const ScenarioFlags& scenario) {
@@ -502,7 +520,7 @@ int RunDemo(const StoreOptions& options, const ServerOptions& server, const Scen
   // After the demo accounts: the demo angel follows a share of the devices.
   if (Status devices = SeedDevicesIfEmpty(*store, scenario); !devices.ok()) return Fail(devices);
   if (Status tracing = SeedTracingIfEmpty(*store, scenario); !tracing.ok()) return Fail(tracing);
-  return ServeUntilSignal(*store, server, clinic, logins);
+  return ServeUntilSignal(*store, server, clinic, CompanionDataDir(options, clinic), logins);
 }
 
 int RunUserAdd(const StoreOptions& options, const std::string& username,

@@ -34,6 +34,9 @@ struct ServiceLimitFlags {
   std::vector<std::string> tier_limits;
   // Bed figures verified longer ago than this are stale (BedsOptions::stale_after).
   std::int64_t bed_stale_hours = 6;
+  // The folder companion runs read from and uploads go to; empty: companion-data beside an
+  // SQLite database, or in the working directory with PostgreSQL.
+  std::string companion_data;
 };
 constexpr std::int64_t kMaxBedStaleHours = 7 * 24;
 

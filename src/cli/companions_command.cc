@@ -45,8 +45,6 @@ using companions::RunTable;
 
 using Clock = SteadyClock;
 
-std::string IsoOf(std::int64_t seconds) { return FormatIso8601(seconds * kMillisPerSecond); }
-
 void ReportFailure(const Status& status, const Reporter& say) {
   Say(say.errors, say.locale, "companions.error.failed",
       {{"message", Catalogue::Builtin().Render(say.locale, status.message_id(), status.args())}});
@@ -58,14 +56,7 @@ void ReportFailure(const Status& status, const Reporter& say) {
 // and dwell in those cells.
 Result<CompanionEngine> BuildEngine(const CompanionRule& rule, LocalRecords& local, int threads,
                                     Cluster& cluster) {
-  if (local.prepared) {
-    companions::PreparedStays& prepared = *local.prepared;
-    return CompanionEngine::FromParts(std::move(prepared.cells), std::move(prepared.stays),
-                                      std::move(prepared.index), rule);
-  }
-  if (cluster.size() == 1) {
-    return CompanionEngine::FromRuns(local.towers, std::move(local.runs), rule, {}, threads);
-  }
+  if (local.prepared || cluster.size() == 1) return BuildLocalEngine(rule, local, threads);
   ASSIGN_OR_RETURN(CompanionEngine::TowerGrid grid,
                    CompanionEngine::GridCellsOf(local.towers, rule));
   const companions::StayTable own =
@@ -176,16 +167,6 @@ bool WriteOutput(Write&& write, const std::string& out_path, std::FILE* output) 
   written = written && std::rename(temporary.c_str(), out_path.c_str()) == 0;
   if (!written) std::remove(temporary.c_str());
   return written;
-}
-
-// Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + std::to_string(...).
-std::string CellText(const GridCell& cell) {
-  std::string text = "(";
-  text += std::to_string(cell.gx);
-  text += ", ";
-  text += std::to_string(cell.gy);
-  text += ")";
-  return text;
 }
 
 int DefaultThreads(const CompanionsCommandOptions& options, const Cluster& cluster) {
@@ -553,54 +534,8 @@ int RunCompanionsExplain(const CompanionsCommandOptions& options, std::FILE* out
     return kCompanionsExitFailed;
   }
 
-  const CompanionRule& used = engine->rule();
-  const Catalogue& catalogue = Catalogue::Builtin();
-  std::string text;
-  auto line = [&](std::string_view id, const MessageArgs& args) {
-    text += catalogue.Render(say.locale, id, args);
-    text += '\n';
-  };
-  line("companions.explain.header", {{"case", options.case_phone},
-                                     {"companion", options.companion_phone},
-                                     {"confirmed_iso", IsoOf(confirmed->confirmed_at)},
-                                     {"confirmed", std::to_string(confirmed->confirmed_at)},
-                                     {"from_iso", IsoOf(explanation->window.start)},
-                                     {"from", std::to_string(explanation->window.start)},
-                                     {"to_iso", IsoOf(explanation->window.end)},
-                                     {"to", std::to_string(explanation->window.end)}});
-  if (explanation->co_stays.empty()) {
-    line("companions.explain.none", {{"case", options.case_phone},
-                                     {"companion", options.companion_phone},
-                                     {"overlap", std::to_string(used.overlap_s)},
-                                     {"dwell", std::to_string(used.dwell_s)}});
-  } else {
-    line("companions.explain.co_stays", {{"count", std::to_string(explanation->co_stays.size())},
-                                         {"overlap", std::to_string(used.overlap_s)}});
-    for (const companions::CoStay& co_stay : explanation->co_stays) {
-      line("companions.explain.co_stay",
-           {{"cell", CellText(co_stay.cell)},
-            {"case_start_iso", IsoOf(co_stay.case_stay.start)},
-            {"case_end_iso", IsoOf(co_stay.case_stay.end)},
-            {"case_start", std::to_string(co_stay.case_stay.start)},
-            {"case_end", std::to_string(co_stay.case_stay.end)},
-            {"companion_start_iso", IsoOf(co_stay.companion_stay.start)},
-            {"companion_end_iso", IsoOf(co_stay.companion_stay.end)},
-            {"companion_start", std::to_string(co_stay.companion_stay.start)},
-            {"companion_end", std::to_string(co_stay.companion_stay.end)},
-            {"overlap_start_iso", IsoOf(co_stay.overlap.start)},
-            {"overlap_end_iso", IsoOf(co_stay.overlap.end)},
-            {"overlap_s", std::to_string(co_stay.overlap.end - co_stay.overlap.start)}});
-    }
-    line("companions.explain.dwells", {{"dwell", std::to_string(used.dwell_s)}});
-    for (const companions::CellDwell& dwell : explanation->dwells) {
-      line("companions.explain.dwell",
-           {{"cell", CellText(dwell.cell)},
-            {"case_dwell", std::to_string(dwell.case_dwell_s)},
-            {"case_hours", Fixed(static_cast<double>(dwell.case_dwell_s) / 3600.0, 2)},
-            {"companion_dwell", std::to_string(dwell.companion_dwell_s)},
-            {"companion_hours", Fixed(static_cast<double>(dwell.companion_dwell_s) / 3600.0, 2)}});
-    }
-  }
+  const std::string text = ExplanationText(say.locale, options.case_phone, options.companion_phone,
+                                           confirmed->confirmed_at, *explanation, engine->rule());
   if (!WriteAll(text, output)) {
     Say(errors, say.locale, "companions.error.write",
         {{"path", "-"}, {"detail", std::strerror(errno)}});

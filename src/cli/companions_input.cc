@@ -287,7 +287,8 @@ BadRows DecodeBadRows(const std::string& bytes) {
 // it (partition p belongs to rank p mod ranks); rank 0 prints the bad rows of the whole file in
 // line order. Returns the exit code so far (0, or why it stopped).
 int IngestCsvRecords(const CompanionsCommandOptions& options, const PhoneKeyer& keyer, int threads,
-                     Cluster& cluster, const Reporter& say, LocalRecords& local) {
+                     Cluster& cluster, const Reporter& say, LocalRecords& local,
+                     const RecordsProgress& told) {
   const Clock::time_point start = Clock::now();
   std::optional<RecordsFile> file = OpenRecords(options.records_path, say);
   if (cluster.Max(file ? 0 : 1) != 0) return kCompanionsExitUnreadable;
@@ -301,7 +302,12 @@ int IngestCsvRecords(const CompanionsCommandOptions& options, const PhoneKeyer& 
   companions::IngestOptions ingest_options;
   ingest_options.threads = threads;
   ingest_options.max_shown = say.max_reported;
-  if (say.errors != nullptr) ingest_options.progress = std::ref(progress);
+  // A caller following the progress itself is told instead of the tenths being printed.
+  if (told) {
+    ingest_options.progress = told;
+  } else if (say.errors != nullptr) {
+    ingest_options.progress = std::ref(progress);
+  }
   Result<companions::RecordsIngest> ingest = companions::IngestRecords(
       *file->source, file->data_start, share(cluster.rank()), share(cluster.rank() + 1),
       file->columns, lookup, keyer, ingest_options);
@@ -464,12 +470,13 @@ std::optional<LatLon> ParseOrigin(std::string_view text) {
 // Loads the records: from the columnar store (--store) or from cells.csv and records.csv. Returns
 // the exit code so far.
 int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
-                Cluster& cluster, const Reporter& say, LocalRecords& local) {
+                Cluster& cluster, const Reporter& say, LocalRecords& local,
+                const RecordsProgress& progress) {
   if (options.store_path.empty()) {
     std::optional<std::vector<Tower>> towers = ReadCells(options.cells_path, say, local.bad_rows);
     if (cluster.Max(towers ? 0 : 1) != 0) return kCompanionsExitUnreadable;
     local.towers = std::move(*towers);
-    return IngestCsvRecords(options, keying.keyer, threads, cluster, say, local);
+    return IngestCsvRecords(options, keying.keyer, threads, cluster, say, local, progress);
   }
   const Clock::time_point start = Clock::now();
   Result<RunStore> store = companions::ReadRunStore(options.store_path);
@@ -510,6 +517,17 @@ int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, i
   local.bad_rows = cluster.rank() == 0 ? store->bad_rows : 0;
   local.key_fingerprint = store->key_fingerprint;
   return kCompanionsExitOk;
+}
+
+Result<companions::CompanionEngine> BuildLocalEngine(const companions::CompanionRule& rule,
+                                                     LocalRecords& local, int threads) {
+  if (local.prepared) {
+    companions::PreparedStays& prepared = *local.prepared;
+    return companions::CompanionEngine::FromParts(
+        std::move(prepared.cells), std::move(prepared.stays), std::move(prepared.index), rule);
+  }
+  return companions::CompanionEngine::FromRuns(local.towers, std::move(local.runs), rule, {},
+                                               threads);
 }
 
 }  // namespace lifeline

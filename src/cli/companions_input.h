@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,9 +64,19 @@ std::optional<Keying> MakeKeying(const CompanionsCommandOptions& options, const 
 // "LAT,LON" as a point on the globe.
 std::optional<LatLon> ParseOrigin(std::string_view text);
 
-// Loads the records: from the columnar store (--store) or from cells.csv and records.csv. Returns
-// the exit code so far (0, or why it stopped).
+// Told how far parsing records.csv has come: bytes of this process's range.
+using RecordsProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// Loads the records: from the columnar store (--store) or from cells.csv and records.csv, telling
+// `progress` (when set, instead of printing it) as records.csv is parsed. Returns the exit code so
+// far (0, or why it stopped).
 int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
-                Cluster& cluster, const Reporter& say, LocalRecords& local);
+                Cluster& cluster, const Reporter& say, LocalRecords& local,
+                const RecordsProgress& progress = {});
+
+// The engine over everything one process loaded: the store's prepared stays when they fit the
+// rule, else stays built from the runs (which it consumes).
+Result<companions::CompanionEngine> BuildLocalEngine(const companions::CompanionRule& rule,
+                                                     LocalRecords& local, int threads);
 
 }  // namespace lifeline

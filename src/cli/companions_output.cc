@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/console.h"
 #include "core/csv.h"
+#include "core/i18n.h"
+#include "core/time.h"
 #include "engines/companions/digits.h"
 #include "engines/companions/parallel.h"
 
@@ -13,6 +16,18 @@ namespace {
 
 using companions::CompanionPair;
 using companions::PhoneKeyer;
+
+std::string IsoOf(std::int64_t seconds) { return FormatIso8601(seconds * kMillisPerSecond); }
+
+// Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + std::to_string(...).
+std::string CellText(const GridCell& cell) {
+  std::string text = "(";
+  text += std::to_string(cell.gx);
+  text += ", ";
+  text += std::to_string(cell.gy);
+  text += ")";
+  return text;
+}
 
 // How a number sorts: packed digits by PhoneKeyer::TextOrder, pseudonyms ("~" and hex) by key,
 // both without making the text; other texts (names, cases given in clear under pseudonyms) by
@@ -234,6 +249,62 @@ void PairsCsvStream::Take(std::size_t idx, std::span<const CompanionPair> pairs)
 bool PairsCsvStream::Finish() {
   const std::lock_guard<std::mutex> lock(mutex_);
   return ok_ && next_ == texts_.size() && std::fflush(output_) == 0;
+}
+
+std::string ExplanationText(std::string_view locale, std::string_view case_text,
+                            std::string_view companion_text, std::int64_t confirmed_at,
+                            const companions::Explanation& explanation,
+                            const companions::CompanionRule& rule) {
+  const Catalogue& catalogue = Catalogue::Builtin();
+  std::string text;
+  auto line = [&](std::string_view id, const MessageArgs& args) {
+    text += catalogue.Render(locale, id, args);
+    text += '\n';
+  };
+  const std::string case_number(case_text);
+  const std::string companion_number(companion_text);
+  line("companions.explain.header", {{"case", case_number},
+                                     {"companion", companion_number},
+                                     {"confirmed_iso", IsoOf(confirmed_at)},
+                                     {"confirmed", std::to_string(confirmed_at)},
+                                     {"from_iso", IsoOf(explanation.window.start)},
+                                     {"from", std::to_string(explanation.window.start)},
+                                     {"to_iso", IsoOf(explanation.window.end)},
+                                     {"to", std::to_string(explanation.window.end)}});
+  if (explanation.co_stays.empty()) {
+    line("companions.explain.none", {{"case", case_number},
+                                     {"companion", companion_number},
+                                     {"overlap", std::to_string(rule.overlap_s)},
+                                     {"dwell", std::to_string(rule.dwell_s)}});
+    return text;
+  }
+  line("companions.explain.co_stays", {{"count", std::to_string(explanation.co_stays.size())},
+                                       {"overlap", std::to_string(rule.overlap_s)}});
+  for (const companions::CoStay& co_stay : explanation.co_stays) {
+    line("companions.explain.co_stay",
+         {{"cell", CellText(co_stay.cell)},
+          {"case_start_iso", IsoOf(co_stay.case_stay.start)},
+          {"case_end_iso", IsoOf(co_stay.case_stay.end)},
+          {"case_start", std::to_string(co_stay.case_stay.start)},
+          {"case_end", std::to_string(co_stay.case_stay.end)},
+          {"companion_start_iso", IsoOf(co_stay.companion_stay.start)},
+          {"companion_end_iso", IsoOf(co_stay.companion_stay.end)},
+          {"companion_start", std::to_string(co_stay.companion_stay.start)},
+          {"companion_end", std::to_string(co_stay.companion_stay.end)},
+          {"overlap_start_iso", IsoOf(co_stay.overlap.start)},
+          {"overlap_end_iso", IsoOf(co_stay.overlap.end)},
+          {"overlap_s", std::to_string(co_stay.overlap.end - co_stay.overlap.start)}});
+  }
+  line("companions.explain.dwells", {{"dwell", std::to_string(rule.dwell_s)}});
+  for (const companions::CellDwell& dwell : explanation.dwells) {
+    line("companions.explain.dwell",
+         {{"cell", CellText(dwell.cell)},
+          {"case_dwell", std::to_string(dwell.case_dwell_s)},
+          {"case_hours", Fixed(static_cast<double>(dwell.case_dwell_s) / 3600.0, 2)},
+          {"companion_dwell", std::to_string(dwell.companion_dwell_s)},
+          {"companion_hours", Fixed(static_cast<double>(dwell.companion_dwell_s) / 3600.0, 2)}});
+  }
+  return text;
 }
 
 }  // namespace lifeline

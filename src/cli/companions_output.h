@@ -5,6 +5,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engines/companions/companions.h"
@@ -22,6 +23,15 @@ bool WritePairsCsv(std::span<const companions::CompanionPair> ring1,
                    std::span<const companions::CompanionPair> ring2, bool ring_column,
                    const companions::PhoneNames& known, const companions::PhoneNames& names,
                    int threads, std::FILE* output);
+
+// The evidence `lifeline companions explain` prints for one pair, in `locale`, one line each:
+// the case (confirmed at `confirmed_at`, Unix seconds) and the number as `case_text` and
+// `companion_text` name them with the window; then every qualifying co-stay and both phones'
+// dwell in each cell where they occur, or that the number is not a companion under `rule`.
+std::string ExplanationText(std::string_view locale, std::string_view case_text,
+                            std::string_view companion_text, std::int64_t confirmed_at,
+                            const companions::Explanation& explanation,
+                            const companions::CompanionRule& rule);
 
 // The order in which the cases' rows go out (each case's index into `cases`), by their numbers'
 // text as WritePairsCsv sorts them: the order to hand cases to CompanionEngine::EvaluateEach

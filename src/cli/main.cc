@@ -51,6 +51,7 @@ void AddServerFlags(CLI::App& command, ServerOptions& server, std::string& confi
   command.add_option("--max-body", server.max_body_bytes, Help("cli.help.max_body"))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command.add_option("--companion-data", clinic.companion_data, Help("cli.help.companion_data"));
 }
 
 void AddScenarioFlags(CLI::App& command, ScenarioFlags& scenario) {
@@ -116,7 +117,7 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
   ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
   for (const std::string& key :
        config.UnknownKeys({"db", "key_file", "host", "port", "web", "public_rate", "max_body",
-                           "tier_limits", "bed_stale_hours"})) {
+                           "tier_limits", "bed_stale_hours", "companion_data"})) {
     return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
   }
   auto unset = [&](const char* flag) { return command.count(flag) == 0; };
@@ -142,6 +143,9 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
   if (unset("--key-file") && config.Get("key_file")) store.key_file = *config.Get("key_file");
   if (unset("--host") && config.Get("host")) server.host = *config.Get("host");
   if (unset("--web") && config.Get("web")) server.web_dir = *config.Get("web");
+  if (unset("--companion-data") && config.Get("companion_data")) {
+    clinic.companion_data = *config.Get("companion_data");
+  }
   if (unset("--port")) {
     ASSIGN_OR_RETURN(const std::int64_t port, config.GetInt("port", server.port));
     server.port = static_cast<int>(port);

@@ -64,6 +64,17 @@ TEST_P(ApiTest, EveryProtectedEndpointAsksForATokenAndChecksTheRole) {
   EXPECT_GT(protected_routes, 10);
 }
 
+TEST_P(ApiTest, CompanionRunsAndTheirDataAreForTracersAndAdminsOnly) {
+  int companion_routes = 0;
+  for (const RouteSpec& route : server_->router().routes()) {
+    if (!route.pattern.starts_with("/api/v1/tracing/companion-")) continue;
+    ++companion_routes;
+    SCOPED_TRACE(route.pattern);
+    EXPECT_EQ(route.access.Describe(), "tracer, admin");
+  }
+  EXPECT_EQ(companion_routes, 6) << "runs: start, list, one, findings; data: list, upload";
+}
+
 TEST_P(ApiTest, BadBodiesGetA400NamingTheField) {
   const std::string& admin = tokens_[Role::kAdmin];
   Reply malformed = Send(Method::kPost, "/api/v1/users", "{\"username\": ", admin);

@@ -17,5 +17,6 @@ void AddVentilatorRoutes(Router& router, Services& services);
 void AddExchangeRoutes(Router& router, Services& services);
 void AddDevicesRoutes(Router& router, Services& services);
 void AddTracingRoutes(Router& router, Services& services);
+void AddTracingCompanionRoutes(Router& router, Services& services);
 
 }  // namespace lifeline

@@ -254,6 +254,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddExchangeRoutes(router, services);
   AddDevicesRoutes(router, services);
   AddTracingRoutes(router, services);
+  AddTracingCompanionRoutes(router, services);
 }
 
 }  // namespace lifeline

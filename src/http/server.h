@@ -17,6 +17,7 @@ class AccountService;
 class AuditLog;
 class BedsService;
 class CityService;
+class CompanionRunService;
 class ClinicService;
 class Database;
 class DevicesService;
@@ -36,6 +37,7 @@ struct Services {
   ExchangeService& exchange;
   DevicesService& devices;
   TracingService& tracing;
+  CompanionRunService& companion_runs;
 };
 
 struct ServerOptions {

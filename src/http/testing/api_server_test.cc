@@ -1,6 +1,10 @@
 #include "http/testing/api_server_test.h"
 
 #include <httplib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
 
 namespace lifeline::testing {
 
@@ -9,6 +13,12 @@ ApiServerTest::~ApiServerTest() = default;
 
 ScenarioOptions ApiServerTest::TestCity() const {
   return ScenarioOptions{.seed = 3, .residents = 50, .volunteers = 10};
+}
+
+CompanionRunner ApiServerTest::TestCompanionRunner() const {
+  return [](const CompanionJob&, const CompanionProgress&) -> Result<CompanionJobResult> {
+    return Status::Internal("no companion runner in this test");
+  };
 }
 
 void ApiServerTest::SetUp() {
@@ -26,6 +36,14 @@ void ApiServerTest::SetUp() {
   exchange_ = std::make_unique<ExchangeService>(db(), kTestDeploymentKey);
   devices_ = std::make_unique<DevicesService>(db(), kTestDeploymentKey);
   tracing_ = std::make_unique<TracingService>(db(), kTestDeploymentKey);
+  static std::atomic<int> folders = 0;
+  companion_data_dir_ = ::testing::TempDir() + "/companion-data-" + std::to_string(getpid()) + "-" +
+                        std::to_string(folders++);
+  std::filesystem::remove_all(companion_data_dir_);
+  Result<std::unique_ptr<CompanionRunService>> runs = CompanionRunService::Open(
+      db(), kTestDeploymentKey, TestCompanionRunner(), {.data_dir = companion_data_dir_});
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  companion_runs_ = std::move(*runs);
   const Result<ScenarioCounts> seeded = city_->SeedScenario(TestCity());
   ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
   for (const Role role : AllRoles()) {
@@ -40,11 +58,11 @@ void ApiServerTest::SetUp() {
   options.router.public_requests_per_minute = 100000;
   options.router.public_burst = 100000;
   ConfigureServer(options);
-  server_ =
-      std::make_unique<HttpServer>(options,
-                                   Services{db(), *accounts_, *audit_, *city_, *clinic_, *beds_,
-                                            *ventilators_, *exchange_, *devices_, *tracing_},
-                                   [this](Router& router) { AddTestRoutes(router); });
+  server_ = std::make_unique<HttpServer>(
+      options,
+      Services{db(), *accounts_, *audit_, *city_, *clinic_, *beds_, *ventilators_, *exchange_,
+               *devices_, *tracing_, *companion_runs_},
+      [this](Router& router) { AddTestRoutes(router); });
   ASSERT_TRUE(server_->Bind().ok());
   thread_ = std::thread([this] { server_->Run(); });
   client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -54,6 +72,8 @@ void ApiServerTest::SetUp() {
 void ApiServerTest::TearDown() {
   if (server_) server_->Stop();
   if (thread_.joinable()) thread_.join();
+  companion_runs_.reset();
+  if (!companion_data_dir_.empty()) std::filesystem::remove_all(companion_data_dir_);
 }
 
 std::string ApiServerTest::Login(const std::string& username) {

@@ -16,6 +16,7 @@
 #include "services/clinic/clinic_service.h"
 #include "services/devices/devices_service.h"
 #include "services/exchange/exchange_service.h"
+#include "services/tracing/companion_runs.h"
 #include "services/tracing/tracing_service.h"
 #include "services/ventilators/ventilators.h"
 #include "store/testing/test_database.h"
@@ -54,6 +55,9 @@ class ApiServerTest : public BackendTest {
   virtual void ConfigureServer(ServerOptions&) {}
   virtual void AddTestRoutes(Router&) {}
   virtual ScenarioOptions TestCity() const;
+  // The engine behind companion runs; by default one that fails every run (tests of the runs
+  // themselves give the real one, cli/companion_run_job.h).
+  virtual CompanionRunner TestCompanionRunner() const;
 
   std::string Login(const std::string& username);
   // Any method, the body sent as given (malformed JSON included).
@@ -72,6 +76,8 @@ class ApiServerTest : public BackendTest {
   std::unique_ptr<ExchangeService> exchange_;
   std::unique_ptr<DevicesService> devices_;
   std::unique_ptr<TracingService> tracing_;
+  std::string companion_data_dir_;  // a fresh folder per test
+  std::unique_ptr<CompanionRunService> companion_runs_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;

@@ -1,9 +1,10 @@
 #pragma once
 
-// What the tracing service's files share and nobody else sees: the role check, the store's
-// people rows, the facts a health code is computed from, and the writes two entry points make
-// (a person added by a tracer or by a testing round's batch; a test recorded alone or in a
-// batch). Every function runs inside the caller's transaction.
+// What the tracing service's files share and nobody else sees: the store's people rows, the facts
+// a health code is computed from, and the writes two entry points make (a person added by a
+// tracer or by a testing round's batch; a test recorded alone or in a batch). Every function runs
+// inside the caller's transaction. The role check and the phone's keeping, which companion runs
+// share, are in tracing_common.h.
 
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "engines/tracing/health_codes.h"
+#include "services/tracing/tracing_common.h"
 #include "services/tracing/tracing_service.h"
 #include "store/database.h"
 
@@ -25,8 +27,6 @@ constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxLabel = 200;
 constexpr std::size_t kMaxEvidence = 100000;
 
-// PermissionDenied "error.tracing.tracers_only" unless a tracer or an admin.
-Status CheckTracer(const Actor& actor);
 // Instants beyond 2000..2100 are typing errors, and would overflow the rules' arithmetic.
 Status CheckInstant(std::string_view field, std::optional<UnixMillis> at);
 Status CheckSpan(UnixMillis start, UnixMillis end);
