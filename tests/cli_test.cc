@@ -134,6 +134,13 @@ TEST_F(CliTest, BadConfigFilesAndUnreachableDatabasesFailClearly) {
   EXPECT_NE(bad_config_limit.output.find("\"ward=zero\""), std::string::npos)
       << bad_config_limit.output;
 
+  // The tracing desk's rules live in the same file; a bad one names its line.
+  std::ofstream(config) << "tracing_quarantine_days = 14\ntracing_test_days = 4, 1\n";
+  const CommandResult bad_rule = RunLifeline("serve --db " + Db() + " --config " + config);
+  EXPECT_EQ(bad_rule.exit_code, 2);
+  EXPECT_NE(bad_rule.output.find("tracing_test_days (line 2)"), std::string::npos)
+      << bad_rule.output;
+
   const CommandResult unreachable =
       RunLifeline("migrate --db postgresql://nobody@127.0.0.1:1/none --key-file " + folder_ + "/k");
   EXPECT_EQ(unreachable.exit_code, 1);

@@ -367,7 +367,7 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
   VentilatorService ventilators(*store.database);
   ExchangeService exchange(*store.database, store.key);
   DevicesService devices(*store.database, store.key);
-  TracingService tracing(*store.database, store.key);
+  TracingService tracing(*store.database, store.key, clinic_flags.tracing);
   Result<std::unique_ptr<CompanionRunService>> companion_runs = CompanionRunService::Open(
       *store.database, store.key, MakeCompanionRunner(),
       {.data_dir = companion_data, .max_upload_bytes = server_options.max_body_bytes});

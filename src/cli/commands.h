@@ -6,6 +6,7 @@
 
 #include "engines/scenario/clinic_day.h"
 #include "http/server.h"
+#include "services/tracing/tracing_service.h"
 
 namespace lifeline {
 
@@ -37,6 +38,9 @@ struct ServiceLimitFlags {
   // The folder companion runs read from and uploads go to; empty: companion-data beside an
   // SQLite database, or in the working directory with PostgreSQL.
   std::string companion_data;
+  // The tracing desk's rules (health codes, incubation, risk areas, rings, follow-up tests), as
+  // the settings file sets them (services/tracing/tracing_config.h).
+  TracingOptions tracing;
 };
 constexpr std::int64_t kMaxBedStaleHours = 7 * 24;
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -15,6 +16,7 @@
 #include "cli/triage_command.h"
 #include "core/config.h"
 #include "core/i18n.h"
+#include "services/tracing/tracing_config.h"
 
 namespace lifeline {
 namespace {
@@ -115,11 +117,14 @@ Status ApplyConfigFile(const std::string& path, CLI::App& command, StoreOptions&
                        ServerOptions& server, ServiceLimitFlags& clinic) {
   if (path.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(const ConfigFile config, ConfigFile::Load(path));
-  for (const std::string& key :
-       config.UnknownKeys({"db", "key_file", "host", "port", "web", "public_rate", "max_body",
-                           "tier_limits", "bed_stale_hours", "companion_data"})) {
+  std::vector<std::string_view> known{
+      "db",          "key_file",        "host",          "port", "web", "public_rate", "max_body",
+      "tier_limits", "bed_stale_hours", "companion_data"};
+  known.insert(known.end(), std::begin(kTracingConfigKeys), std::end(kTracingConfigKeys));
+  for (const std::string& key : config.UnknownKeys(known)) {
     return Status::InvalidArgument("error.config_unknown_key", {{"key", key}});
   }
+  RETURN_IF_ERROR(ApplyTracingConfig(config, clinic.tracing));
   auto unset = [&](const char* flag) { return command.count(flag) == 0; };
   // "tier_limits = icu=15, ward=60": the same pairs as repeated --tier-limit flags.
   if (unset("--tier-limit") && config.Get("tier_limits")) {

@@ -72,8 +72,17 @@ Result<std::int64_t> ConfigFile::GetInt(std::string_view key, std::int64_t fallb
   return number;
 }
 
+int ConfigFile::Line(std::string_view key) const {
+  const auto it = entries_.find(key);
+  return it == entries_.end() ? 0 : it->second.line;
+}
+
 std::vector<std::string> ConfigFile::UnknownKeys(
     std::initializer_list<std::string_view> known) const {
+  return UnknownKeys(std::span<const std::string_view>(known.begin(), known.size()));
+}
+
+std::vector<std::string> ConfigFile::UnknownKeys(std::span<const std::string_view> known) const {
   std::vector<std::string> unknown;
   for (const auto& [key, entry] : entries_) {
     if (std::find(known.begin(), known.end(), key) == known.end()) unknown.push_back(key);

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -21,7 +23,10 @@ class ConfigFile {
   std::optional<std::string> Get(std::string_view key) const;
   // A missing key yields `fallback`; a non-integer value is an error naming key and line.
   Result<std::int64_t> GetInt(std::string_view key, std::int64_t fallback) const;
+  // The line `key` is on (for messages about its value); 0 when absent.
+  int Line(std::string_view key) const;
   std::vector<std::string> UnknownKeys(std::initializer_list<std::string_view> known) const;
+  std::vector<std::string> UnknownKeys(std::span<const std::string_view> known) const;
 
  private:
   struct Entry {
