@@ -1,6 +1,6 @@
 // The contact-tracing desk (#/tracing/...), for tracers and admins: tabs for the cases and
 // people, the transmission chains, the follow-up of close contacts, rings and workload, risk
-// areas and testing rounds; a person's record (#/tracing/person/<id>) and a round
+// areas, testing rounds and companion runs; a person's record (#/tracing/person/<id>) and a round
 // (#/tracing/rounds/<id>). Each tab lives in its own file exporting `render(panel, context)`,
 // loaded when opened.
 
@@ -18,6 +18,7 @@ const TABS = {
   rings: () => import('./tracing-rings.js'),
   areas: () => import('./tracing-areas.js'),
   rounds: () => import('./tracing-rounds.js'),
+  runs: () => import('./tracing-runs.js'),
 };
 const ORDER = Object.keys(TABS);
 
