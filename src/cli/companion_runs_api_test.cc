@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/companion_run_job.h"
+#include "companions_small_city.h"
 #include "http/testing/api_server_test.h"
 
 namespace lifeline {
@@ -18,37 +19,8 @@ namespace {
 
 using testing::Reply;
 
-// The small city of tests/companions_cli_test.cc: case 13800000001 (T = 2021-12-20T08:00:00Z)
-// has 13900000002 as a companion (two co-stays), case 13600000004 has 13500000006; rows 18-20 of
-// the records are bad.
-constexpr const char* kCells =
-    "cell_id,lat,lon\n"
-    "T1,30.0000,114.0000\n"
-    "T2,30.0010,114.0010\n"
-    "T3,30.0500,114.0000\n"
-    "T4,30.0000,114.0500\n";
-
-constexpr const char* kRecords =
-    "phone,cell_id,time\n"
-    "13800000001,T1,1639843200\n"
-    "13800000001,T2,2021-12-20T06:00:00Z\n"
-    "13800000001,T3,1639983600\n"
-    "13900000002,T1,1639951200\n"
-    "13900000002,T4,1639953000\n"
-    "13900000002,T2,1639969200\n"
-    "13900000002,T4,1639969800\n"
-    "13900000002,T1,2021-12-20T13:00:00+08:00\n"
-    "13900000002,T3,1639978800\n"
-    "13900000003,T1,1639915200\n"
-    "13900000003,T3,1639915700\n"
-    "13600000004,T4,1639843200\n"
-    "13600000004,T4,1639958400\n"
-    "13600000004,T1,1639960200\n"
-    "13500000006,T4,1639915200\n"
-    "13500000006,T1,1639918800\n"
-    "13900000002,T9,1639950000\n"
-    "13900000003,T1,yesterday\n"
-    "13900000003,T1\n";
+using testing::kCells;  // the small city of tests/companions_small_city.h
+using testing::kRecords;
 
 constexpr const char* kConfirmed = "2021-12-20T08:00:00Z";
 constexpr const char* kRuns = "/api/v1/tracing/companion-runs";

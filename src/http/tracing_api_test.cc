@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
-#include "http/testing/api_server_test.h"
+#include "http/tracing_api_test_fixture.h"
 
 namespace lifeline {
 namespace {
@@ -21,23 +21,7 @@ std::string Jan(int day, int hour = 0) {
                        hour * kMillisPerHour);
 }
 
-class TracingApiTest : public testing::ApiServerTest {
- protected:
-  ScenarioOptions TestCity() const override {
-    return {.seed = 3, .residents = 10, .volunteers = 0};
-  }
-
-  std::int64_t Person(const nlohmann::json& person) {
-    const Reply reply = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people", person);
-    EXPECT_EQ(reply.status, 201) << reply.body.dump();
-    return reply.body.value("id", std::int64_t{0});
-  }
-
-  void Post(const std::string& path, const nlohmann::json& body) {
-    const Reply reply = As(Role::kTracer, Method::kPost, path, body);
-    EXPECT_EQ(reply.status, 201) << path << " " << reply.body.dump();
-  }
-};
+using TracingApiTest = testing::TracingApiFixture;
 
 TEST_P(TracingApiTest, TracersRecordTheStoryAndTheChainsNameTheCarrier) {
   const std::int64_t a = Person(

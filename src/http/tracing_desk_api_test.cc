@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
-#include "http/testing/api_server_test.h"
+#include "http/tracing_api_test_fixture.h"
 
 namespace lifeline {
 namespace {
@@ -19,28 +19,13 @@ using testing::Reply;
 
 constexpr char kEnglish[] = "en";
 
-class TracingDeskApiTest : public testing::ApiServerTest {
+class TracingDeskApiTest : public testing::TracingApiFixture {
  protected:
-  ScenarioOptions TestCity() const override {
-    return {.seed = 3, .residents = 10, .volunteers = 0};
-  }
-
   // The tracer reads English: a logged-in user's saved language wins over Accept-Language.
   void SetUp() override {
-    ApiServerTest::SetUp();
+    TracingApiFixture::SetUp();
     if (HasFatalFailure()) return;
     ASSERT_EQ(As(Role::kTracer, Method::kPatch, "/api/v1/me", {{"locale", kEnglish}}).status, 200);
-  }
-
-  std::int64_t Person(const nlohmann::json& person) {
-    const Reply reply = As(Role::kTracer, Method::kPost, "/api/v1/tracing/people", person);
-    EXPECT_EQ(reply.status, 201) << reply.body.dump();
-    return reply.body.value("id", std::int64_t{0});
-  }
-
-  void Post(const std::string& path, const nlohmann::json& body) {
-    const Reply reply = As(Role::kTracer, Method::kPost, path, body);
-    EXPECT_EQ(reply.status, 201) << path << " " << reply.body.dump();
   }
 
   // A 400 naming `field`, in English; returns the message.

@@ -147,6 +147,24 @@ export async function servedCatalogue(baseUrl) {
   return text;
 }
 
+// A demo account's session token, and a GET with it that must answer 200: what the tests check
+// the pages against.
+export async function apiLogin(baseUrl, username) {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  expect(response.status === 200, `login of ${username} answered ${response.status}`);
+  return (await response.json()).token;
+}
+
+export async function apiGet(baseUrl, token, route) {
+  const response = await fetch(`${baseUrl}/api/v1${route}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(response.status === 200, `GET ${route} answered ${response.status}`);
+  return response.json();
+}
+
 export async function waitHeading(page, expected) {
   await page.waitForFunction(
     (text) => document.querySelector('main h1')?.textContent.trim() === text,

@@ -16,25 +16,9 @@
 import path from 'node:path';
 
 import {
-  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS, check, expect, results, runBrowserTest,
-  startDemo, waitHeading,
+  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS, apiGet, apiLogin, check, expect, results,
+  runBrowserTest, startDemo, waitHeading,
 } from './harness.mjs';
-
-async function apiLogin(baseUrl, username) {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(response.status === 200, `login of ${username} answered ${response.status}`);
-  return (await response.json()).token;
-}
-
-async function apiGet(baseUrl, token, route) {
-  const response = await fetch(`${baseUrl}/api/v1${route}`, { headers: { Authorization: `Bearer ${token}` } });
-  expect(response.status === 200, `GET ${route} answered ${response.status}`);
-  return response.json();
-}
 
 async function main(session) {
   const started = await startDemo(session, 'tracing.test.mjs');
