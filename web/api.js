@@ -44,13 +44,16 @@ export function setToken(value) {
 // request('GET', '/hospitals', {query: {district: '420106'}})
 // request('POST', '/users', {body: {...}})
 // `auth: false` for calls made without a session (login), whose 401 is an answer, not an expiry.
-export async function request(method, path, { body, query, auth = true } = {}) {
+// `upload`: a Blob or File sent as the body as it is (its own type); `download: true` answers
+// the response's Blob (an export) instead of JSON. Errors are ApiErrors either way.
+export async function request(method, path, { body, query, auth = true, upload, download = false } = {}) {
   const url = new URL(BASE + path, window.location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value);
   }
   const headers = { Accept: 'application/json', 'Accept-Language': locale() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (upload) headers['Content-Type'] = upload.type || 'application/octet-stream';
   const bearer = auth ? token() : null;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
 
@@ -59,8 +62,9 @@ export async function request(method, path, { body, query, auth = true } = {}) {
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: upload ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
+    if (download && response.ok) return await response.blob();
   } catch {
     throw new ApiError(0, { code: 'network', message: t('web.error.network') });
   }

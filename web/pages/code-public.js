@@ -42,7 +42,12 @@ export const codePage = {
 export function tokenFrom(text) {
   const trimmed = text.trim();
   const match = /#\/code\/([^/?#\s]+)/.exec(trimmed);
-  return match ? decodeURIComponent(match[1]) : trimmed;
+  if (!match) return trimmed;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1]; // a broken %-escape: the server answers that no such code is known
+  }
 }
 
 export const gatePage = {

@@ -5,21 +5,20 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { errorAlert, loading } from '../ui.js';
-import { personLink, shortDay } from './tracing-common.js';
+import { listOf, personLink, shortDay } from './tracing-common.js';
 import { chainGraph } from './tracing-graph.js';
 import { candidateList } from './tracing-person.js';
 
 export async function render(panel) {
   panel.append(loading());
   let report;
-  let everyone;
   try {
-    [report, everyone] = await Promise.all([api.get('/tracing/chains'), api.get('/tracing/people', { status: 'all', limit: 1000 })]);
+    report = await api.get('/tracing/chains');
   } catch (error) {
     panel.replaceChildren(errorAlert(error));
     return;
   }
-  const people = new Map(everyone.people.map((p) => [p.id, p]));
+  const people = new Map((report.people ?? []).map((p) => [p.id, p]));
   const name = (id) => people.get(id)?.name;
   const graph = chainGraph(report, people);
   replace(panel, [
@@ -42,5 +41,5 @@ function hiddenSources(sources, name) {
     h('ul', {}, sources.map((source) => h('li', { 'data-testid': `hidden-source-${source.person_id}` },
       personLink(source.person_id, name(source.person_id)), ': ',
       t('web.tracing.hidden_source_of', { n: formatNumber(source.case_ids.length) }), ' ',
-      source.case_ids.map((id, index) => [index ? '、' : '', personLink(id, name(id))])))));
+      listOf(source.case_ids.map((id) => personLink(id, name(id))))))));
 }

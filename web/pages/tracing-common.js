@@ -2,7 +2,7 @@
 // kinds, health-code colours and reasons, risk levels), their badges, links to a person's record
 // and a CSV download that carries the session.
 
-import { ApiError, token } from '../api.js';
+import { request } from '../api.js';
 import { h } from '../dom.js';
 import { formatInstant, label, locale, t } from '../i18n.js';
 
@@ -64,22 +64,16 @@ export function personTime(person) {
 
 // Downloads an export (CSV) with the session's token: a plain link cannot carry it.
 export async function download(path, fileName) {
-  const response = await fetch(`/api/v1${path}`, {
-    headers: { Authorization: `Bearer ${token()}`, 'Accept-Language': locale() },
-  });
-  if (!response.ok) {
-    let error = {};
-    try {
-      error = (await response.json()).error ?? {};
-    } catch {
-      // Not JSON: the status alone says what went wrong.
-    }
-    throw new ApiError(response.status, error);
-  }
-  const url = URL.createObjectURL(await response.blob());
+  const blob = await request('GET', path, { download: true });
+  const url = URL.createObjectURL(blob);
   const link = h('a', { href: url, download: fileName });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// Nodes (links, names) joined as a list in the reader's language ("A、B、C", "A, B, C").
+export function listOf(nodes) {
+  return nodes.map((node, index) => [index ? t('web.common.list_separator') : '', node]);
 }

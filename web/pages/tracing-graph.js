@@ -124,10 +124,12 @@ export function chainGraph(report, people, { focus = null, width: targetWidth = 
   const times = nodeTimes(ids, people, edges);
   const first = Math.min(...times.values());
   const last = Math.max(...times.values());
-  const day0 = Math.floor(first / DAY_MS) * DAY_MS;
+  // Days start at the reader's local midnight, so each tick sits on the date it is labelled with.
+  const day0 = new Date(first).setHours(0, 0, 0, 0);
   const days = Math.max(1, Math.ceil((last - day0) / DAY_MS) + 1);
   const pxPerDay = Math.max(34, Math.min(96, (targetWidth - NODE_W - MARGIN.left - MARGIN.right) / days));
-  const x = new Map([...ids].map((id) => [id, MARGIN.left + NODE_W / 2 + ((times.get(id) - day0) / DAY_MS) * pxPerDay]));
+  const at = (time) => MARGIN.left + NODE_W / 2 + ((time - day0) / DAY_MS) * pxPerDay;
+  const x = new Map([...ids].map((id) => [id, at(times.get(id))]));
   const order = [...ids].sort((a, b) => (x.get(a) - x.get(b)) || (a - b));
   const sourceOf = new Map(edges.filter((edge) => edge.top).map((edge) => [edge.to, edge.from]));
   const { lane, lanes } = assignLanes(order, x, sourceOf);
@@ -147,10 +149,13 @@ export function chainGraph(report, people, { focus = null, width: targetWidth = 
   const axis = s('g', { class: 'chain-axis' });
   const step = tickStep(pxPerDay);
   for (let d = 0; d <= days; d += step) {
-    const tx = MARGIN.left + NODE_W / 2 + d * pxPerDay;
+    // Calendar days, not 24-hour steps: a daylight-saving change keeps ticks on midnight.
+    const tick = new Date(day0);
+    tick.setDate(tick.getDate() + d);
+    const tx = at(tick.getTime());
     axis.append(
       s('line', { x1: tx, x2: tx, y1: MARGIN.top - 12, y2: height - MARGIN.bottom }),
-      s('text', { x: tx, y: MARGIN.top - 20, 'text-anchor': 'middle' }, shortDay(new Date(day0 + d * DAY_MS).toISOString())));
+      s('text', { x: tx, y: MARGIN.top - 20, 'text-anchor': 'middle' }, shortDay(tick.toISOString())));
   }
   svg.append(axis);
 

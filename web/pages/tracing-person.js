@@ -11,7 +11,7 @@ import { busy, clearFieldErrors, formField, isoToLocalInput, localInputToIso, nu
 import { formatInstant, formatNumber, label, t } from '../i18n.js';
 import { dataTable, errorAlert, loading, notice } from '../ui.js';
 import {
-  EXPOSURE_KINDS, TEST_KINDS, colourBadge, kindText, personLink, reasonText, spanText, statusBadge,
+  EXPOSURE_KINDS, TEST_KINDS, colourBadge, kindText, listOf, personLink, reasonText, spanText, statusBadge,
 } from './tracing-common.js';
 import { chainGraph } from './tracing-graph.js';
 
@@ -28,13 +28,11 @@ export async function render(view, { id }) {
     let person;
     let code;
     let report;
-    let everyone;
     try {
-      [person, code, report, everyone] = await Promise.all([
+      [person, code, report] = await Promise.all([
         api.get(`/tracing/people/${id}`),
         api.get(`/tracing/people/${id}/code`),
         api.get('/tracing/chains'),
-        api.get('/tracing/people', { status: 'all', limit: 1000 }),
         loadDistricts().catch(() => []),
       ]);
     } catch (error) {
@@ -42,7 +40,13 @@ export async function render(view, { id }) {
       return;
     }
     heading.textContent = t('web.tracing.person.title_named', { id, name: person.name });
-    const people = new Map(everyone.people.map((p) => [p.id, p]));
+    // Everyone the chains name (the graph's labels), those this person is linked to, and them.
+    const people = new Map((report.people ?? []).map((p) => [p.id, p]));
+    for (const exposure of person.exposures ?? []) {
+      if (!people.has(exposure.other_id)) {
+        people.set(exposure.other_id, { id: exposure.other_id, name: exposure.other_name, status: exposure.other_status });
+      }
+    }
     people.set(person.id, { ...people.get(person.id), ...person });
     body.replaceChildren(personView({ person, code, report, people, reload, flash }));
     window.scrollTo(0, y);
@@ -99,7 +103,7 @@ function chainPanel({ person, report, people }) {
   if (hidden) {
     panel.append(h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'hidden-source-alert' },
       t('web.tracing.hidden_source_of', { n: formatNumber(hidden.case_ids.length) }), ' ',
-      hidden.case_ids.map((caseId, index) => [index ? '、' : '', personLink(caseId, people.get(caseId)?.name)])));
+      listOf(hidden.case_ids.map((caseId) => personLink(caseId, people.get(caseId)?.name)))));
   }
   const graph = chainGraph(report, people, { focus: person.id, width: 620 });
   panel.append(graph ?? h('p', { class: 'muted', 'data-testid': 'chain-none' }, t('web.tracing.person.no_chain')));

@@ -55,7 +55,7 @@ function newRoundForm(districts, navigate) {
       h('legend', {}, t('web.tracing.rounds.choose_districts')),
       h('small', { class: 'hint' }, t('web.tracing.rounds.choose_districts_hint')),
       h('div', { class: 'choices' }, sorted.map((d) => h('label', { class: 'choice' },
-        h('input', { type: 'checkbox', name: 'district', value: d.code, checked: true, 'data-population': d.population ?? d.residents ?? 0 }),
+        h('input', { type: 'checkbox', name: 'district', value: d.code, checked: true, 'data-population': d.population ?? 0 }),
         h('span', {}, localName(d), h('small', { class: 'choice-hint' }, t('web.tracing.rounds.people', { n: formatNumber(d.population ?? 0) }))))))),
     alerts,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button-primary', 'data-testid': 'round-submit' }, t('web.tracing.rounds.create'))));
@@ -124,7 +124,7 @@ function roundView(round, reload, flash) {
       columns: [
         { label: 'web.tracing.rounds.date', nowrap: true, cell: (d) => formatDay(d.date) },
         { label: 'web.tracing.rounds.tests', numeric: true, cell: (d) => formatNumber(d.tests) },
-        { label: 'web.tracing.rounds.slots', wide: true, cell: (d) => d.slots.map((slot) => `${names.get(slot.district) ?? slot.district} ${formatNumber(slot.tests)}`).join('；') },
+        { label: 'web.tracing.rounds.slots', wide: true, cell: (d) => d.slots.map((slot) => `${names.get(slot.district) ?? slot.district} ${formatNumber(slot.tests)}`).join(t('web.common.list_separator')) },
       ],
     }),
     h('h3', {}, t('web.tracing.rounds.batches')),

@@ -3,11 +3,11 @@
 // the list shows each run's stage and progress while it works, and what it added when done:
 // companions become contacts of kind "companion" with the engine's evidence on their records.
 
-import { ApiError, api, token } from '../api.js';
+import { api, request } from '../api.js';
 import { h, replace } from '../dom.js';
 import { busy, clearFieldErrors, formField, numberOf, showError } from '../forms.js';
-import { formatInstant, formatNumber, label, locale, t } from '../i18n.js';
-import { dataTable, errorAlert, loading, notice } from '../ui.js';
+import { formatInstant, formatNumber, label, t } from '../i18n.js';
+import { dataTable, errorAlert, loading, notice, tableRows } from '../ui.js';
 import { personLink } from './tracing-common.js';
 
 const POLL_MS = 2000;
@@ -15,13 +15,33 @@ const POLL_MS = 2000;
 export async function render(panel) {
   const runs = h('div', { 'aria-live': 'polite' }, loading());
   const files = h('datalist', { id: 'companion-data-files' });
-  panel.append(h('p', { class: 'muted' }, t('web.tracing.runs.intro')), uploadForm(files), startForm(files, () => refresh()), files,
+  panel.append(h('p', { class: 'muted' }, t('web.tracing.runs.intro')), uploadForm(files), startForm(files, () => showAll()), files,
     h('h2', {}, t('web.tracing.runs.list')), runs);
 
+  // The list is drawn once; while runs are queued or running only they are asked for again, and
+  // only their rows are redrawn, so a fold the tracer opened stays open.
   let timer = null;
-  const refresh = async () => {
+  const follow = (active) => {
     clearTimeout(timer);
-    if (!runs.isConnected && timer !== null) return; // the page was left
+    if (active.length) timer = setTimeout(() => poll(active), POLL_MS);
+  };
+  const poll = async (active) => {
+    if (!runs.isConnected) return; // the page was left
+    const still = [];
+    for (const id of active) {
+      try {
+        const run = await api.get(`/tracing/companion-runs/${id}`);
+        const row = runs.querySelector(`tr[data-run-id="${id}"]`);
+        if (row) row.replaceWith(runRow(run));
+        if (isActive(run)) still.push(id);
+      } catch (error) {
+        replace(runs, [errorAlert(error)]);
+        return;
+      }
+    }
+    follow(still);
+  };
+  const showAll = async () => {
     let list;
     try {
       ({ runs: list } = await api.get('/tracing/companion-runs'));
@@ -30,73 +50,45 @@ export async function render(panel) {
       return;
     }
     replace(runs, [runTable(list)]);
-    if (list.some((run) => run.status === 'queued' || run.status === 'running')) timer = setTimeout(refresh, POLL_MS);
-    else timer = 0;
+    follow(list.filter(isActive).map((run) => run.id));
   };
   listFiles(files);
-  await refresh();
+  await showAll();
 }
+
+const isActive = (run) => run.status === 'queued' || run.status === 'running';
 
 async function listFiles(datalist) {
   try {
     const { files } = await api.get('/tracing/companion-data');
-    replace(datalist, files.map((file) => h('option', { value: file.name }, `${file.name} · ${formatNumber(file.bytes)} B`)));
+    replace(datalist, files.map((file) => h('option', { value: file.name }, `${file.name} · ${t('web.common.bytes', { n: formatNumber(file.bytes) })}`)));
   } catch {
     // Without the list the names are typed; the server checks them when the run starts.
   }
 }
 
+const COLUMNS = [
+  { label: 'web.tracing.runs.id', numeric: true, cell: (run) => String(run.id) },
+  { label: 'web.tracing.runs.status', cell: (run) => h('span', { class: `badge run-${run.status}`, 'data-testid': `run-status-${run.id}`, 'data-status': run.status }, label('web.tracing.runs.status', run.status)) },
+  { label: 'web.tracing.runs.progress', wide: true, cell: (run) => progress(run) },
+  { label: 'web.tracing.runs.cases', cell: (run) => (run.case_ids ?? []).map((id, index) => [index ? ' ' : '', personLink(id, `#${id}`)]) },
+  { label: 'web.tracing.runs.found', numeric: true, cell: (run) => (run.status === 'done' ? t('web.tracing.runs.found_value', {
+    companions: formatNumber(run.companions), people: formatNumber(run.people_added), exposures: formatNumber(run.exposures_added),
+  }) : '') },
+  { label: 'web.tracing.runs.started', nowrap: true, cell: (run) => formatInstant(run.started_at || run.created_at) },
+  { label: 'web.tracing.runs.details', wide: true, cell: (run) => details(run) },
+];
+
 function runTable(list) {
-  return dataTable({
-    testid: 'runs-table',
-    emptyId: 'web.tracing.runs.none',
-    rows: list,
-    columns: [
-      { label: 'web.tracing.runs.id', numeric: true, cell: (run) => String(run.id) },
-      { label: 'web.tracing.runs.status', cell: (run) => h('span', { class: `badge run-${run.status}`, 'data-testid': `run-status-${run.id}`, 'data-status': run.status }, label('web.tracing.runs.status', run.status)) },
-      { label: 'web.tracing.runs.progress', wide: true, cell: (run) => progress(run) },
-      { label: 'web.tracing.runs.cases', cell: (run) => (run.case_ids ?? []).map((id, index) => [index ? ' ' : '', personLink(id, `#${id}`)]) },
-      { label: 'web.tracing.runs.found', numeric: true, cell: (run) => (run.status === 'done' ? t('web.tracing.runs.found_value', {
-        companions: formatNumber(run.companions), people: formatNumber(run.people_added), exposures: formatNumber(run.exposures_added),
-      }) : '') },
-      { label: 'web.tracing.runs.started', nowrap: true, cell: (run) => formatInstant(run.started_at || run.created_at) },
-      { label: 'web.tracing.runs.details', wide: true, cell: (run) => details(run) },
-    ],
-  });
+  const table = dataTable({ testid: 'runs-table', emptyId: 'web.tracing.runs.none', rows: list, columns: COLUMNS });
+  table.querySelectorAll('tbody tr').forEach((row, index) => row.setAttribute('data-run-id', list[index].id));
+  return table;
 }
 
-// What the engine said while loading (bad rows, counts) and, once done, the pairs it found with
-// their evidence, loaded when opened.
-function details(run) {
-  const parts = [];
-  if (run.log) parts.push(h('details', {}, h('summary', {}, t('web.tracing.runs.log')), h('pre', { class: 'evidence' }, run.log)));
-  if (run.status === 'done' && run.companions > 0) {
-    const box = h('div', {});
-    const fold = h('details', { 'data-testid': `run-findings-${run.id}` }, h('summary', {}, t('web.tracing.runs.findings')), box);
-    fold.addEventListener('toggle', async () => {
-      if (!fold.open || box.childElementCount) return;
-      box.append(loading());
-      try {
-        const { findings, total } = await api.get(`/tracing/companion-runs/${run.id}/findings`, { limit: 100 });
-        replace(box, [
-          total > findings.length ? h('p', { class: 'small muted' }, t('web.tracing.runs.findings_shown', { n: formatNumber(findings.length), total: formatNumber(total) })) : null,
-          h('ul', { class: 'note-list' }, findings.map((finding) => h('li', { class: 'note' },
-            h('div', {}, personLink(finding.case_id, `#${finding.case_id}`), ' → ', personLink(finding.companion_id, `#${finding.companion_id}`),
-              finding.companion_added ? h('span', { class: 'small muted' }, ` ${t('web.tracing.runs.new_person')}`) : null),
-            h('div', { class: 'small' }, t('web.tracing.runs.finding_figures', {
-              co_stays: formatNumber(finding.co_stays),
-              minutes: formatNumber(Math.round(finding.longest_overlap_s / 60)),
-              first: formatInstant(finding.first_overlap_start),
-            })),
-            h('details', {}, h('summary', {}, t('web.tracing.person.evidence_show')), h('pre', { class: 'evidence' }, finding.evidence))))),
-        ]);
-      } catch (error) {
-        replace(box, [errorAlert(error)]);
-      }
-    });
-    parts.push(fold);
-  }
-  return parts.length ? h('div', {}, parts) : '';
+function runRow(run) {
+  const [row] = tableRows(COLUMNS, [run]);
+  row.setAttribute('data-run-id', run.id);
+  return row;
 }
 
 function progress(run) {
@@ -121,18 +113,10 @@ function uploadForm(datalist) {
     busy(form.querySelector('button'), async () => {
       const names = [];
       for (const file of input.files) {
-        const response = await fetch(`/api/v1/tracing/companion-data/${encodeURIComponent(file.name)}`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token()}`, 'Accept-Language': locale(), 'Content-Type': 'text/csv' },
-          body: file,
-        });
-        if (!response.ok) {
-          const body = await response.json().catch(() => ({}));
-          throw new ApiError(response.status, body.error ?? {});
-        }
+        await request('POST', `/tracing/companion-data/${encodeURIComponent(file.name)}`, { upload: file });
         names.push(file.name);
       }
-      alerts.replaceChildren(notice(t('web.tracing.runs.uploaded', { names: names.join('、') })));
+      alerts.replaceChildren(notice(t('web.tracing.runs.uploaded', { names: names.join(t('web.common.list_separator')) })));
       input.value = '';
       await listFiles(datalist);
     }, (error) => alerts.replaceChildren(errorAlert(error)));
