@@ -83,6 +83,13 @@ void HttpServer::InstallHandlers() {
   // (about 40 ms on Linux) before its second part leaves.
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);
+  // The packaged cpp-httplib binds with SO_REUSEPORT, so a second server on a port in use binds
+  // too and the kernel splits the connections between the two. SO_REUSEADDR alone still lets a
+  // restart bind over connections in TIME_WAIT, and a port in use is refused.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.new_task_queue = [threads = options_.threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
   };
