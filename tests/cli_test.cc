@@ -1,5 +1,6 @@
 // The `lifeline` command line as an operator meets it: help on every subcommand, creating the
-// first admin from standard input, clear failures for bad input, and a clean stop on SIGTERM.
+// first admin from standard input, clear failures for bad input, a clean stop on SIGTERM, and a
+// second server on a port in use failing before it touches the first one's companion runs.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -13,6 +14,8 @@
 #include <regex>
 #include <string>
 #include <thread>
+
+#include "store/database.h"
 
 namespace lifeline {
 namespace {
@@ -147,34 +150,81 @@ TEST_F(CliTest, BadConfigFilesAndUnreachableDatabasesFailClearly) {
   EXPECT_NE(unreachable.output.find("Error:"), std::string::npos) << unreachable.output;
 }
 
-TEST_F(CliTest, ServerStopsCleanlyOnSigterm) {
-  const std::string log = folder_ + "/server.log";
-  const pid_t pid = fork();
-  if (pid == 0) {
+// `lifeline serve` on the database in the background, on a port of its choosing, writing to
+// `log`; returns once it serves (the banner names the URL), with its pid and what it printed.
+struct BackgroundServer {
+  pid_t pid = -1;
+  std::string printed;
+};
+
+BackgroundServer ServeInBackground(const std::string& db, const std::string& log) {
+  BackgroundServer server;
+  server.pid = fork();
+  if (server.pid == 0) {
     (void)freopen(log.c_str(), "w", stdout);
     (void)freopen(log.c_str(), "a", stderr);
     setenv("LIFELINE_LANG", "en", 1);
-    execl(LIFELINE_BINARY, LIFELINE_BINARY, "serve", "--db", Db().c_str(), "--port", "0", nullptr);
+    execl(LIFELINE_BINARY, LIFELINE_BINARY, "serve", "--db", db.c_str(), "--port", "0", nullptr);
     _exit(127);
   }
-  // Wait until it serves: the banner names the URL.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  std::string printed;
-  while (printed.find("serving at http://") == std::string::npos &&
+  while (server.printed.find("serving at http://") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::ifstream in(log);
-    printed.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    server.printed.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  ASSERT_NE(printed.find("serving at http://"), std::string::npos) << printed;
-  kill(pid, SIGTERM);
+  return server;
+}
+
+TEST_F(CliTest, ServerStopsCleanlyOnSigterm) {
+  const std::string log = folder_ + "/server.log";
+  BackgroundServer server = ServeInBackground(Db(), log);
+  ASSERT_NE(server.printed.find("serving at http://"), std::string::npos) << server.printed;
+  kill(server.pid, SIGTERM);
   int status = 0;
-  waitpid(pid, &status, 0);
+  waitpid(server.pid, &status, 0);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   std::ifstream in(log);
-  printed.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string printed(std::istreambuf_iterator<char>(in), {});
   EXPECT_NE(printed.find("Stopped."), std::string::npos) << printed;
+}
+
+TEST_F(CliTest, ASecondServerOnATakenPortFailsAndLeavesTheFirstOnesRunsAlone) {
+  BackgroundServer first = ServeInBackground(Db(), folder_ + "/first.log");
+  std::smatch url;
+  ASSERT_TRUE(std::regex_search(first.printed, url, std::regex(R"(http://[0-9.]+:([0-9]+)/)")))
+      << first.printed;
+  const std::string port = url[1];
+  // A companion run the first server is running.
+  Result<std::unique_ptr<Database>> database = OpenDatabase(Db(), 1);
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  const auto run_status = [&] {
+    const Result<QueryResult> found =
+        (*database)->Query("SELECT status FROM tracing_companion_runs WHERE id = 1");
+    return found.ok() && found->rows.size() == 1 ? found->rows[0].Text(0) : std::string();
+  };
+  const Status inserted =
+      (*database)->Transaction(TransactionMode::kWrite, [](Connection& connection) {
+        return connection
+            .Execute(
+                "INSERT INTO tracing_companion_runs (id, created_by, created_by_name, "
+                "created_by_role, locale, created_at, status, stage, case_ids, gap_s) VALUES (1, "
+                "1, 'tracer', 'tracer', 'en', 0, 'running', 'loading', '1', 3600)")
+            .status();
+      });
+  ASSERT_TRUE(inserted.ok()) << inserted.ToString();
+
+  const CommandResult second = RunLifeline("serve --db " + Db() + " --port " + port);
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_NE(second.output.find("is the port already in use?"), std::string::npos) << second.output;
+  EXPECT_EQ(run_status(), "running");
+
+  kill(first.pid, SIGTERM);
+  int status = 0;
+  waitpid(first.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -377,6 +377,10 @@ int ServeUntilSignal(OpenStore& store, const ServerOptions& server_options,
                     Services{*store.database, accounts, audit, city, clinic, beds, ventilators,
                              exchange, devices, tracing, **companion_runs});
   if (Status bound = server.Bind(); !bound.ok()) return Fail(bound);
+  // Only a server that is sure to serve takes over the runs another one left.
+  if (Status recovered = (*companion_runs)->RecoverInterrupted(); !recovered.ok()) {
+    return Fail(recovered);
+  }
 
   std::thread signal_waiter([&] {
     int received = 0;

@@ -64,6 +64,7 @@ void ApiServerTest::SetUp() {
                *devices_, *tracing_, *companion_runs_},
       [this](Router& router) { AddTestRoutes(router); });
   ASSERT_TRUE(server_->Bind().ok());
+  ASSERT_TRUE(companion_runs_->RecoverInterrupted().ok());
   thread_ = std::thread([this] { server_->Run(); });
   client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   for (const Role role : AllRoles()) tokens_[role] = Login(std::string(RoleName(role)));

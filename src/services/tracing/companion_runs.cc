@@ -280,21 +280,28 @@ Result<std::unique_ptr<CompanionRunService>> CompanionRunService::Open(
       return Status::Internal("cannot create " + options.data_dir + ": " + error.message());
     fs::permissions(options.data_dir, fs::perms::owner_all, error);
   }
-  const UnixMillis now = options.clock();
-  RETURN_IF_ERROR(database.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    return connection
-        .Execute(
-            "UPDATE tracing_companion_runs SET status = 'failed', error_id = $1, "
-            "error_args = '{}', finished_at = $2 WHERE status IN ('queued', 'running')",
-            {std::string("error.tracing.companion_runs.interrupted"), now})
-        .status();
-  }));
   std::unique_ptr<CompanionRunService> service(new CompanionRunService(
       database, std::move(deployment_key), std::move(runner), std::move(options)));
   service->data_dir_ = fs::canonical(service->options_.data_dir, error).string();
   if (error) return Status::Internal("cannot resolve " + service->options_.data_dir);
-  service->worker_ = std::thread([raw = service.get()] { raw->Work(); });
   return service;
+}
+
+Status CompanionRunService::RecoverInterrupted() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (recovered_) return Status::Internal("CompanionRunService::RecoverInterrupted called twice");
+  // Start is refused until the update is done, so it never marks a run of this server.
+  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
+    return connection
+        .Execute(
+            "UPDATE tracing_companion_runs SET status = 'failed', error_id = $1, "
+            "error_args = '{}', finished_at = $2 WHERE status IN ('queued', 'running')",
+            {std::string("error.tracing.companion_runs.interrupted"), Now()})
+        .status();
+  }));
+  recovered_ = true;
+  worker_ = std::thread([this] { Work(); });
+  return Status::Ok();
 }
 
 CompanionRunService::CompanionRunService(Database& database, std::string deployment_key,
@@ -316,6 +323,12 @@ CompanionRunService::~CompanionRunService() {
 Result<CompanionRun> CompanionRunService::Start(const Actor& actor,
                                                 const CompanionRunRequest& request) {
   RETURN_IF_ERROR(CheckTracer(actor));
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!recovered_) {
+      return Status::Internal("CompanionRunService::Start before RecoverInterrupted");
+    }
+  }
   const bool from_store = !request.store.empty();
   if (from_store && (!request.cells.empty() || !request.records.empty())) {
     return FieldInvalid("store", "either store, or cells and records");

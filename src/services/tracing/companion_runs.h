@@ -40,9 +40,11 @@ namespace lifeline {
 //
 // Runs execute one at a time, in the order started. Runs left queued or running by a server
 // that stopped are marked failed ("error.tracing.companion_runs.interrupted") when the next one
-// opens the service; so one database has one server running companion runs. Thread-safe; the
-// destructor asks the running job to stop (the runner checks between steps), waits for it and
-// leaves queued runs for the next start to mark.
+// calls RecoverInterrupted, which a server does only once its port is bound: a second server on
+// the same database that fails to start leaves the first one's runs alone. So one database has
+// one server running companion runs. Thread-safe; the destructor asks the running job to stop
+// (the runner checks between steps), waits for it and leaves queued runs for the next start to
+// mark.
 
 // What a runner is given.
 struct CompanionJobCase {
@@ -170,20 +172,24 @@ struct CompanionRunOptions {
 
 class CompanionRunService {
  public:
-  // Marks runs a stopped server left queued or running as failed, makes the data folder, and
-  // starts the worker. `deployment_key` is the tracing desk's (phones are sealed and hashed with
-  // it, services/tracing/tracing_phone.h).
+  // Makes the data folder; touches no run. Until RecoverInterrupted the service reads runs and
+  // the folder and takes uploads, but starts none. `deployment_key` is the tracing desk's
+  // (phones are sealed and hashed with it, services/tracing/tracing_phone.h).
   static Result<std::unique_ptr<CompanionRunService>> Open(Database& database,
                                                            std::string deployment_key,
                                                            CompanionRunner runner,
                                                            CompanionRunOptions options);
+  // Marks the runs a stopped server left queued or running as failed and starts the worker.
+  // Call once, when this server is sure to serve (its port bound); Start before it, or a second
+  // call, is Internal (a bug of the face).
+  Status RecoverInterrupted();
   ~CompanionRunService();
   CompanionRunService(const CompanionRunService&) = delete;
   CompanionRunService& operator=(const CompanionRunService&) = delete;
 
-  // Checks the request and queues the run. InvalidArgument naming the field for a bad path,
-  // gap or case list; NotFound for an unknown case; InvalidArgument for a case without a phone
-  // or a confirmation, or two cases with one number.
+  // Checks the request and queues the run (after RecoverInterrupted). InvalidArgument naming the
+  // field for a bad path, gap or case list; NotFound for an unknown case; InvalidArgument for a
+  // case without a phone or a confirmation, or two cases with one number.
   Result<CompanionRun> Start(const Actor& actor, const CompanionRunRequest& request);
   Result<CompanionRun> Get(const Actor& actor, std::int64_t run_id);
   // Newest first; `limit` within 1..kMaxCompanionRunsListed.
@@ -222,6 +228,7 @@ class CompanionRunService {
   std::deque<std::int64_t> queue_;
   bool busy_ = false;
   bool stopping_ = false;
+  bool recovered_ = false;  // RecoverInterrupted ran: the worker runs
   std::thread worker_;
 };
 

@@ -76,7 +76,9 @@ class CompanionRunsTest : public testing::BackendTest {
     std::filesystem::remove_all(data_dir_);
   }
 
-  std::unique_ptr<CompanionRunService> OpenService() {
+  // A service as a server that has bound its port opens it; `recover` false: one that has not
+  // (yet).
+  std::unique_ptr<CompanionRunService> OpenService(bool recover = true) {
     CompanionRunOptions options;
     options.data_dir = data_dir_;
     options.max_upload_bytes = 64;
@@ -88,7 +90,12 @@ class CompanionRunsTest : public testing::BackendTest {
         },
         options);
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-    return opened.ok() ? std::move(*opened) : nullptr;
+    if (!opened.ok()) return nullptr;
+    if (recover) {
+      const Status recovered = (*opened)->RecoverInterrupted();
+      EXPECT_TRUE(recovered.ok()) << recovered.ToString();
+    }
+    return std::move(*opened);
   }
 
   void WriteData(const std::string& name, const std::string& text) {
@@ -452,6 +459,43 @@ TEST_P(CompanionRunsTest, ARunLeftRunningByAStoppedServerIsMarkedFailedAndNeverI
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_exposures"), 0);
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_people"), 1);
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_companion_run_findings"), 0);
+}
+
+TEST_P(CompanionRunsTest, AServerThatNeverServesLeavesTheRunsOfTheOneServingAlone) {
+  const std::int64_t case_id = AddPerson("Case", "13800138000", kConfirmed);
+  Gate running;
+  Gate finish;
+  runner_ = [&](const CompanionJob&, const CompanionProgress&) {
+    running.Open();
+    finish.Wait();
+    CompanionJobResult result;
+    result.findings = {Finding("13800138000", "13700137000", 1639951200)};
+    return Result<CompanionJobResult>(result);
+  };
+  const Result<CompanionRun> started = service_->Start(Tracer(), Request({case_id}));
+  ASSERT_TRUE(started.ok());
+  running.Wait();
+  const Result<CompanionRun> queued = service_->Start(Tracer(), Request({case_id}));
+  ASSERT_TRUE(queued.ok());
+
+  // A second server opens the service on the same database, then fails to bind its port: it
+  // never recovers, so it marks nothing and runs nothing.
+  std::unique_ptr<CompanionRunService> unbound = OpenService(/*recover=*/false);
+  ASSERT_NE(unbound, nullptr);
+  EXPECT_EQ(AwaitStatus(started->id, "running").error.message_id(), "");
+  EXPECT_EQ(service_->Get(Tracer(), queued->id)->status, "queued");
+  EXPECT_EQ(unbound->Start(Tracer(), Request({case_id})).status().code(), ErrorCode::kInternal);
+  unbound.reset();
+
+  finish.Open();
+  service_->WaitIdle();
+  for (const std::int64_t id : {started->id, queued->id}) {
+    const Result<CompanionRun> run = service_->Get(Tracer(), id);
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(run->status, "done") << id;
+  }
+  EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_exposures"), 1);
+  EXPECT_EQ(service_->RecoverInterrupted().code(), ErrorCode::kInternal);
 }
 
 TEST_P(CompanionRunsTest, ShuttingDownStopsTheRunningJob) {
