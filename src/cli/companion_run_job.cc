@@ -84,13 +84,14 @@ Result<CompanionJobResult> RunJob(const CompanionJob& job, const CompanionProgre
   CapturedText said;
   const Reporter say{job.locale, said.file(), kMaxReportedRows};
   if (!progress(CompanionStage::kLoading, 0, 0)) return Stopped();
-  // Called on the ingest's threads, one at a time.
+  // Called on the ingest's threads, one at a time; a stop ends the parse at the next chunk.
   std::atomic<bool> stop = false;
   const RecordsProgress loading = [&](std::uint64_t done, std::uint64_t total) {
     if (!progress(CompanionStage::kLoading, static_cast<std::int64_t>(done),
                   static_cast<std::int64_t>(total))) {
       stop = true;
     }
+    return !stop;
   };
 
   CompanionsCommandOptions options;
@@ -102,11 +103,12 @@ Result<CompanionJobResult> RunJob(const CompanionJob& job, const CompanionProgre
   options.max_reported = kMaxReportedRows;
   SingleProcess single;
   LocalRecords local;
-  if (LoadRecords(options, Keying{}, threads, single, say, local, loading) != kCompanionsExitOk) {
+  const int loaded = LoadRecords(options, Keying{}, threads, single, say, local, loading);
+  if (stop) return Stopped();
+  if (loaded != kCompanionsExitOk) {
     return Status::InvalidArgument("error.tracing.companion_runs.unreadable",
                                    {{"detail", said.Text()}});
   }
-  if (stop) return Stopped();
   companions::CompanionRule rule;
   rule.gap_s = job.gap_s;
   Result<CompanionEngine> engine = BuildLocalEngine(rule, local, threads);

@@ -13,7 +13,8 @@ namespace lifeline {
 //
 // Progress: loading (bytes of records.csv; 0 of 0 from a store), finding (cases done of all),
 // explaining (pairs done of all). The run stops with "error.tracing.companion_runs.stopped" at
-// the next step after the progress callback returns false. What the engine says of the data
+// the next step after the progress callback returns false (while loading, at the next chunk of
+// records.csv). What the engine says of the data
 // (bad rows, cases without records) is the result's log; if the data cannot be read, the error
 // "error.tracing.companion_runs.unreadable" carries it. Plain numbers only: a pseudonymised store
 // is refused, since its companions could not be recorded as people.

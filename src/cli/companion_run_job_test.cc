@@ -1,7 +1,8 @@
 // The runner of companion runs against the command line on a small synthetic city: its findings
 // are the rows `lifeline companions` writes, each evidence is what `lifeline companions explain`
 // prints for the pair, whatever the thread count and whether from CSV or a store; progress goes
-// through the stages, a stop is heard, unreadable data is an error carrying what was said.
+// through the stages, a stop is heard (while loading, at the next chunk of records.csv), unreadable
+// data is an error carrying what was said.
 
 #include "cli/companion_run_job.h"
 
@@ -187,6 +188,40 @@ TEST_F(CompanionRunJobTest, UnreadableDataIsAnErrorSayingWhyAndAStopIsHeard) {
   const Result<CompanionJobResult> stopped = MakeCompanionRunner(1)(Job(), stop_when_finding);
   ASSERT_FALSE(stopped.ok());
   EXPECT_EQ(stopped.status().message_id(), "error.tracing.companion_runs.stopped");
+}
+
+TEST_F(CompanionRunJobTest, AStopWhileLoadingEndsTheParseAtTheNextChunk) {
+  // records.csv over several of the ingest's chunks (4 MiB each): the city's rows again and again.
+  constexpr std::size_t kLargeRecordsBytes = std::size_t{13} << 20;
+  std::ifstream small(dir_ + "/records.csv", std::ios::binary);
+  std::string header;
+  std::getline(small, header);
+  const std::string rows((std::istreambuf_iterator<char>(small)), {});
+  ASSERT_FALSE(rows.empty());
+  {
+    std::ofstream large(dir_ + "/large.csv", std::ios::binary);
+    large << header << '\n';
+    for (std::size_t written = 0; written < kLargeRecordsBytes; written += rows.size()) {
+      large << rows;
+    }
+  }
+  CompanionJob job = Job();
+  job.records_path = dir_ + "/large.csv";
+  std::vector<std::int64_t> parsed;  // bytes done at each report of the parse
+  std::int64_t total = 0;
+  const CompanionProgress stop_once_parsing = [&](CompanionStage stage, std::int64_t done,
+                                                  std::int64_t all) {
+    if (stage != CompanionStage::kLoading || done == 0) return true;
+    parsed.push_back(done);
+    total = all;
+    return false;
+  };
+  const Result<CompanionJobResult> stopped = MakeCompanionRunner(1)(job, stop_once_parsing);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.status().message_id(), "error.tracing.companion_runs.stopped");
+  // One chunk parsed, the rest of the file not.
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_LT(parsed[0] * 3, total);
 }
 
 }  // namespace

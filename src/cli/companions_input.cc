@@ -227,16 +227,18 @@ std::optional<RecordsFile> OpenRecords(const std::string& path, const Reporter& 
 class ProgressPrinter {
  public:
   ProgressPrinter(const Reporter& say, std::string path) : say_(say), path_(std::move(path)) {}
-  void operator()(std::uint64_t done, std::uint64_t total) {
-    if (total == 0) return;
+  // Never stops the parse.
+  bool operator()(std::uint64_t done, std::uint64_t total) {
+    if (total == 0) return true;
     const auto tenth = static_cast<int>(done * 10 / total);
-    if (tenth <= printed_ || tenth >= 10) return;
+    if (tenth <= printed_ || tenth >= 10) return true;
     printed_ = tenth;
     Say(say_.errors, say_.locale, "companions.progress.records",
         {{"path", path_},
          {"percent", std::to_string(tenth * 10)},
          {"megabytes", std::to_string(done >> 20)},
          {"seconds", Fixed(SecondsSince(start_), 1)}});
+    return true;
   }
 
  private:

@@ -64,12 +64,14 @@ std::optional<Keying> MakeKeying(const CompanionsCommandOptions& options, const 
 // "LAT,LON" as a point on the globe.
 std::optional<LatLon> ParseOrigin(std::string_view text);
 
-// Told how far parsing records.csv has come: bytes of this process's range.
-using RecordsProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+// Told how far parsing records.csv has come: bytes of this process's range. Returns false to
+// stop the parse.
+using RecordsProgress = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 
 // Loads the records: from the columnar store (--store) or from cells.csv and records.csv, telling
-// `progress` (when set, instead of printing it) as records.csv is parsed. Returns the exit code so
-// far (0, or why it stopped).
+// `progress` (when set, instead of printing it) as records.csv is parsed; if it asks to stop, the
+// parse ends at the next chunk and loading fails. Returns the exit code so far (0, or why it
+// stopped).
 int LoadRecords(const CompanionsCommandOptions& options, const Keying& keying, int threads,
                 Cluster& cluster, const Reporter& say, LocalRecords& local,
                 const RecordsProgress& progress = {});

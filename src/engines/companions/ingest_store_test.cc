@@ -167,6 +167,32 @@ TEST(CompanionIngestTest, RangesSplitAnywhereCoverEveryLineOnce) {
   }
 }
 
+TEST(CompanionIngestTest, AProgressThatAsksToStopEndsTheParseAtTheNextChunk) {
+  const City city = RandomCity(78);
+  std::mt19937_64 rng(78);
+  std::vector<std::int64_t> bad_lines;
+  const std::string csv = RecordsCsv(city, rng, bad_lines);
+  const std::size_t data_start = csv.find('\n') + 1;
+  std::vector<Tower> sorted = city.towers;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  const TowerLookup lookup(sorted);
+  IngestOptions options;
+  options.chunk_bytes = 256;
+  ASSERT_GT(csv.size() - data_start, 4 * options.chunk_bytes);
+  std::vector<std::uint64_t> told;
+  options.progress = [&](std::uint64_t done, std::uint64_t) {
+    told.push_back(done);
+    return false;
+  };
+  const auto ingest = IngestRecords(StringSource(csv), data_start, 0, csv.size(), {3, 2, 0}, lookup,
+                                    PhoneKeyer(), options);
+  ASSERT_FALSE(ingest.ok());
+  EXPECT_EQ(ingest.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(ingest.status().message_id(), "companions.records.stopped");
+  EXPECT_EQ(told, (std::vector<std::uint64_t>{options.chunk_bytes}));
+}
+
 TEST(CompanionIngestTest, TimesOutsideUnsigned32BitSecondsAreBadRows) {
   const std::vector<Tower> towers = {{"A", 30.0, 114.0}};
   const TowerLookup lookup(towers);

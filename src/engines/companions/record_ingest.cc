@@ -445,9 +445,11 @@ Result<RecordsIngest> IngestRecords(const ByteSource& source, std::uint64_t data
   }
   std::atomic<bool> collision{false};
   std::atomic<bool> read_failed{false};
+  std::atomic<bool> stopped{false};
   std::mutex progress_mutex;
   std::uint64_t done = 0;
   ParallelFor(chunks, options.threads, [&](std::size_t chunk, std::size_t worker) {
+    if (stopped) return;
     const std::uint64_t from = begin + chunk * chunk_bytes;
     const std::uint64_t to = std::min(end, from + chunk_bytes);
     const std::optional<std::string_view> lines =
@@ -461,12 +463,13 @@ Result<RecordsIngest> IngestRecords(const ByteSource& source, std::uint64_t data
     if (options.progress) {
       const std::lock_guard<std::mutex> lock(progress_mutex);
       done += to - from;
-      options.progress(done, end - begin);
+      if (!options.progress(done, end - begin)) stopped = true;
     }
   });
   if (read_failed) {
     return Status(ErrorCode::kUnavailable, "companions.records.read_failed");
   }
+  if (stopped) return Status(ErrorCode::kUnavailable, "companions.records.stopped");
   if (collision) {
     return Status::InvalidArgument(
         "error.field_invalid",

@@ -108,8 +108,9 @@ struct IngestOptions {
   // Bytes per chunk a thread parses at a time; results do not depend on it. Small enough that
   // threads finish together and their buffers stay small, large enough that chunks are few.
   std::size_t chunk_bytes = std::size_t{4} << 20;
-  // Called now and then from worker threads (serialised) with bytes parsed so far and in all.
-  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // Called after each chunk from worker threads (serialised) with bytes parsed so far and in
+  // all. Returning false stops the ingest: no further chunk is parsed.
+  std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 // Random access to the bytes of a file (pread on a descriptor, or a string in tests); ReadAt must
@@ -149,7 +150,8 @@ struct RecordsIngest {
 // fields may hold commas and doubled quotes but not line breaks. Times are Unix seconds or ISO-8601
 // with a zone, from 1970 to 2106. The result does not depend on the thread count. InvalidArgument
 // only when two different non-digit numbers hash to one key (never seen; the run must not go on
-// with them merged); Unavailable when the source fails to read (companions.records.read_failed).
+// with them merged); Unavailable when the source fails to read (companions.records.read_failed)
+// or the progress callback asked to stop (companions.records.stopped).
 Result<RecordsIngest> IngestRecords(const ByteSource& source, std::uint64_t data_start,
                                     std::uint64_t begin, std::uint64_t end,
                                     const RecordColumns& columns, const TowerLookup& towers,
