@@ -15,13 +15,15 @@ namespace {
 
 const std::vector<std::string_view> kListStatuses{"cases", "all"};
 
-// `text` lowered in ASCII and made a LIKE pattern that matches it anywhere, its own '%', '_'
-// and '\' taken literally (ESCAPE '\').
+// A LIKE pattern that matches `text` anywhere, its own '%', '_' and '\' taken literally
+// (ESCAPE '\'). The query lowers it with the database's LOWER, as it lowers the name: SQLite's
+// lowers ASCII letters only, PostgreSQL's those its character type knows, so each backend lowers
+// both sides alike.
 std::string ContainsPattern(std::string_view text) {
   std::string pattern(1, '%');
   for (const char c : text) {
     if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    pattern.push_back(c);
   }
   pattern.push_back('%');
   return pattern;
@@ -55,7 +57,7 @@ Result<TracingPeoplePage> TracingService::ListPeople(const Actor& actor,
   const std::string text = Trimmed(query.q);
   if (!text.empty()) {
     params.emplace_back(ContainsPattern(text));
-    where += " AND (LOWER(name) LIKE $1 ESCAPE '\\'";
+    where += " AND (LOWER(name) LIKE LOWER($1) ESCAPE '\\'";
     if (const std::optional<std::int64_t> id = IdQuery(text)) {
       params.emplace_back(*id);
       where += " OR id = $2";

@@ -107,7 +107,8 @@ std::vector<Backend> TestBackends() {
   return backends;
 }
 
-Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(Backend backend, bool migrate) {
+Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(
+    Backend backend, bool migrate, const std::string& postgres_ctype) {
   std::unique_ptr<ScratchDatabase> scratch(new ScratchDatabase());
   scratch->backend_ = backend;
   if (backend == Backend::kSqlite) {
@@ -116,7 +117,10 @@ Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(Backend backend
   } else {
     ASSIGN_OR_RETURN(const std::string server_url, ReadServerUrl());
     const std::string name = UniqueDatabaseName();
-    RETURN_IF_ERROR(RunOutsideTransaction(server_url, "CREATE DATABASE " + name));
+    std::string create = "CREATE DATABASE " + name;
+    // Another character type than the template's needs the pristine template.
+    if (!postgres_ctype.empty()) create += " TEMPLATE template0 LC_CTYPE '" + postgres_ctype + "'";
+    RETURN_IF_ERROR(RunOutsideTransaction(server_url, create));
     scratch->cleanup_ = name;  // set only once it exists, so the destructor drops only ours
     scratch->url_ = WithDatabase(server_url, name);
   }

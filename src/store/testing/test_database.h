@@ -36,8 +36,12 @@ struct BackendParamName {
 // new PostgreSQL database on the fixture's server. Removed when destroyed.
 class ScratchDatabase {
  public:
-  // Creates the database, opens it and, if `migrate`, applies every built-in migration.
-  static Result<std::unique_ptr<ScratchDatabase>> Create(Backend backend, bool migrate = true);
+  // Creates the database, opens it and, if `migrate`, applies every built-in migration. A
+  // PostgreSQL database takes its character type (what LOWER and UPPER know of letters) from
+  // `postgres_ctype` when given, e.g. "C.utf8" as a deployment's usually is; else the fixture
+  // server's "C", which knows only ASCII.
+  static Result<std::unique_ptr<ScratchDatabase>> Create(Backend backend, bool migrate = true,
+                                                         const std::string& postgres_ctype = "");
   ~ScratchDatabase();
 
   Database& db() { return *database_; }
