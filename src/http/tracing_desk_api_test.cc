@@ -235,11 +235,12 @@ TEST_P(TracingDeskApiTest, BadRoundsGetA400ThatSaysWhatToFix) {
             std::string::npos);
   round = Round();
   round["districts"][1]["code"] = "420102";
-  EXPECT_NE(BadRequest(rounds, round, "districts").find("420102 is listed twice"),
+  EXPECT_NE(BadRequest(rounds, round, "districts[1].code").find("420102 is listed twice"),
             std::string::npos);
   round = Round();
   round["districts"][0]["population"] = -5;
-  EXPECT_NE(BadRequest(rounds, round, "districts").find("cannot be negative"), std::string::npos);
+  EXPECT_NE(BadRequest(rounds, round, "districts[0].population").find("cannot be negative"),
+            std::string::npos);
   round = Round();
   round["districts"][1].erase("population");
   BadRequest(rounds, round, "districts[1].population");

@@ -56,11 +56,11 @@ Status CheckRound(const TracingRoundInput& round) {
     const std::string code = Trimmed(district.code);
     if (!seen.insert(code).second) {
       return Status::InvalidArgument("error.tracing.round_district_twice", {{"code", code}},
-                                     "districts");
+                                     prefix + "code");
     }
     if (district.population < 0) {
       return Status::InvalidArgument("error.tracing.population_negative", {{"code", code}},
-                                     "districts");
+                                     prefix + "population");
     }
     if (district.population > kMaxPopulation) {
       return FieldInvalid(prefix + "population", "0.." + std::to_string(kMaxPopulation));

@@ -174,11 +174,12 @@ TEST_P(TracingRoundsTest, BadRoundsAndBatchesNameTheField) {
   round.districts.push_back({"420102", "again", 5});
   const Status twice = service().CreateRound(Tracer(), round).status();
   EXPECT_EQ(twice.message_id(), "error.tracing.round_district_twice");
-  EXPECT_EQ(twice.field(), "districts");
+  EXPECT_EQ(twice.field(), "districts[3].code");
   round = Round();
   round.districts[1].population = -1;
-  EXPECT_EQ(service().CreateRound(Tracer(), round).status().message_id(),
-            "error.tracing.population_negative");
+  const Status negative = service().CreateRound(Tracer(), round).status();
+  EXPECT_EQ(negative.message_id(), "error.tracing.population_negative");
+  EXPECT_EQ(negative.field(), "districts[1].population");
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM tracing_rounds"), 0);
 
   const Result<TracingRound> created = service().CreateRound(Tracer(), Round());
