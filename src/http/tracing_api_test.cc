@@ -67,6 +67,23 @@ TEST_P(TracingApiTest, TracersRecordTheStoryAndTheChainsNameTheCarrier) {
   ASSERT_EQ(chains.body["hidden_sources"].size(), 1u);
   EXPECT_EQ(chains.body["hidden_sources"][0]["person_id"], d);
   EXPECT_EQ(chains.body["hidden_sources"][0]["case_ids"], nlohmann::json::array({a, b, c}));
+  // The people the chains name, to label the graph without the whole list; no phones.
+  const nlohmann::json& people = chains.body["people"];
+  ASSERT_EQ(people.size(), 4u) << people.dump();
+  EXPECT_EQ(people[0], nlohmann::json({{"id", a},
+                                       {"name", "A"},
+                                       {"status", "confirmed"},
+                                       {"onset_at", Jan(14)},
+                                       {"confirmed_at", Jan(16)},
+                                       {"asymptomatic_at", nullptr}}));
+  EXPECT_EQ(people[3], nlohmann::json({{"id", d},
+                                       {"name", "D"},
+                                       {"status", "untested"},
+                                       {"onset_at", nullptr},
+                                       {"confirmed_at", nullptr},
+                                       {"asymptomatic_at", nullptr}}));
+  EXPECT_EQ(people[1]["id"], b);
+  EXPECT_EQ(people[2]["id"], c);
 
   // D's code: yellow for the Wuhan stay, red in quarantine as B's and C's close contact, and
   // red as an asymptomatic case once a positive test makes D one.

@@ -19,7 +19,8 @@ using namespace tracing_http;  // the helpers of tracing_http.h
 
 namespace {
 
-nlohmann::json ChainsJson(const tracing::ChainReport& report) {
+nlohmann::json ChainsJson(const TracingChains& answer) {
+  const tracing::ChainReport& report = answer.report;
   nlohmann::json chains = nlohmann::json::array();
   for (const tracing::CaseChain& chain : report.chains) {
     nlohmann::json candidates = nlohmann::json::array();
@@ -41,7 +42,16 @@ nlohmann::json ChainsJson(const tracing::ChainReport& report) {
   for (const tracing::HiddenSource& source : report.hidden_sources) {
     hidden.push_back({{"person_id", source.person}, {"case_ids", source.cases}});
   }
-  return {{"chains", chains}, {"hidden_sources", hidden}};
+  nlohmann::json people = nlohmann::json::array();
+  for (const TracingChainPerson& person : answer.people) {
+    people.push_back({{"id", person.id},
+                      {"name", person.name},
+                      {"status", person.status},
+                      {"onset_at", Instant(person.onset_at)},
+                      {"confirmed_at", Instant(person.confirmed_at)},
+                      {"asymptomatic_at", Instant(person.asymptomatic_at)}});
+  }
+  return {{"chains", chains}, {"hidden_sources", hidden}, {"people", people}};
 }
 
 const char* LevelName(tracing::RiskLevel level) {
@@ -258,8 +268,8 @@ void AddTracingRoutes(Router& router, Services& services) {
 
   router.Add(Method::kGet, Path("/chains"), Tracers(),
              [&service](const ApiRequest& request) -> Result<ApiResponse> {
-               ASSIGN_OR_RETURN(const tracing::ChainReport report, service.Chains(request.actor()));
-               return ApiResponse::Ok(ChainsJson(report));
+               ASSIGN_OR_RETURN(const TracingChains answer, service.Chains(request.actor()));
+               return ApiResponse::Ok(ChainsJson(answer));
              });
 
   AddTracingRecordRoutes(router, service);

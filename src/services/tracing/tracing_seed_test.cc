@@ -48,8 +48,9 @@ TEST_P(TracingSeedTest, TheSupermarketStoryHoldsInTheSeededDesk) {
   EXPECT_EQ(report->checks, Count(db(), "SELECT COUNT(*) FROM tracing_checks"));
   EXPECT_EQ(report->tests, Count(db(), "SELECT COUNT(*) FROM tracing_tests"));
 
-  const Result<tracing::ChainReport> chains = service_->Chains(kTracer);
-  ASSERT_TRUE(chains.ok()) << chains.status().ToString();
+  const Result<TracingChains> answer = service_->Chains(kTracer);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  const tracing::ChainReport* chains = &answer->report;
   const auto top = [&](std::int64_t case_id) -> std::int64_t {
     for (const tracing::CaseChain& chain : chains->chains) {
       if (chain.case_id == case_id && !chain.candidates.empty()) {

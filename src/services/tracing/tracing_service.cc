@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <unordered_map>
 
 #include "core/validation.h"
@@ -103,18 +104,23 @@ Result<std::int64_t> TracingService::AddVisit(const Actor& actor, const TracingV
   return id;
 }
 
-Result<tracing::ChainReport> TracingService::Chains(const Actor& actor) {
+Result<TracingChains> TracingService::Chains(const Actor& actor) {
   RETURN_IF_ERROR(CheckTracer(actor));
   std::vector<tracing::Person> people;
+  // What the answer says of whoever the chains name, read with them.
+  std::unordered_map<std::int64_t, TracingChainPerson> labels;
   std::vector<tracing::Exposure> exposures;
   std::vector<tracing::Visit> visits;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
     ASSIGN_OR_RETURN(const QueryResult person_rows,
-                     connection.Query("SELECT id, status, onset_at FROM tracing_people"));
+                     connection.Query("SELECT id, status, onset_at, name, confirmed_at, "
+                                      "asymptomatic_at FROM tracing_people"));
     std::unordered_map<std::int64_t, std::size_t> index;
     for (const Row& row : person_rows.rows) {
       index[row.Int(0)] = people.size();
       people.push_back({row.Int(0), EngineStatus(row.Text(1)), row.OptionalInt(2), {}});
+      labels[row.Int(0)] = {row.Int(0),         row.Text(3),        row.Text(1),
+                            row.OptionalInt(2), row.OptionalInt(4), row.OptionalInt(5)};
     }
     ASSIGN_OR_RETURN(const QueryResult exposure_rows,
                      connection.Query("SELECT a_id, b_id, kind, start_at, end_at, place "
@@ -135,7 +141,24 @@ Result<tracing::ChainReport> TracingService::Chains(const Actor& actor) {
     }
     return Audit(connection, actor, "list", "tracing_chain", "*");
   }));
-  return tracing::InferChains(people, exposures, visits, options_.chains);
+  TracingChains answer;
+  ASSIGN_OR_RETURN(answer.report, tracing::InferChains(people, exposures, visits, options_.chains));
+  std::set<std::int64_t> named;
+  for (const tracing::CaseChain& chain : answer.report.chains) {
+    named.insert(chain.case_id);
+    for (const tracing::Candidate& candidate : chain.candidates) named.insert(candidate.infector);
+  }
+  for (const tracing::HiddenSource& source : answer.report.hidden_sources) {
+    named.insert(source.person);
+    named.insert(source.cases.begin(), source.cases.end());
+  }
+  for (const std::int64_t id : named) {
+    // The engine refuses anyone not among the people read, so each is found.
+    if (const auto label = labels.find(id); label != labels.end()) {
+      answer.people.push_back(std::move(label->second));
+    }
+  }
+  return answer;
 }
 
 Result<TracingCode> TracingService::Code(const Actor& actor, std::int64_t person_id) {

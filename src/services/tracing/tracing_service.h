@@ -113,6 +113,24 @@ struct TracingFollowUp {
   std::vector<tracing::FollowUpTask> overdue;
 };
 
+// Someone the chains name — a case, a candidate infector or a possible hidden source — as the
+// graph labels them (no phone).
+struct TracingChainPerson {
+  std::int64_t id = 0;
+  std::string name;
+  std::string status;
+  std::optional<UnixMillis> onset_at;
+  std::optional<UnixMillis> confirmed_at;
+  std::optional<UnixMillis> asymptomatic_at;
+};
+
+struct TracingChains {
+  tracing::ChainReport report;
+  // Everyone `report` names (cases, candidates' infectors, hidden sources and their cases), by
+  // id, as read with the chains.
+  std::vector<TracingChainPerson> people;
+};
+
 struct TracingCode {
   tracing::HealthCode now;
   std::vector<tracing::CodeChange> history;  // oldest first; the last is `now`'s
@@ -304,8 +322,9 @@ class TracingService {
   Result<std::int64_t> AddExposure(const Actor& actor, const TracingExposureInput& exposure);
   Result<std::int64_t> AddVisit(const Actor& actor, const TracingVisitInput& visit);
 
-  // Every case's likely infectors and the possible hidden sources, over everything recorded.
-  Result<tracing::ChainReport> Chains(const Actor& actor);
+  // Every case's likely infectors and the possible hidden sources, over everything recorded,
+  // with the people they name (one audited read).
+  Result<TracingChains> Chains(const Actor& actor);
   // A person's code now, and its history (one audited read).
   Result<TracingCode> Code(const Actor& actor, std::int64_t person_id);
 

@@ -26,6 +26,7 @@ TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
   const std::int64_t c = Add("C", "confirmed", Jan(17), Jan(19));
   const std::int64_t d = Add("D", "untested");
   const std::int64_t e = Add("E", "suspected", Jan(17));
+  Add("F", "untested");  // named by no chain
   ASSERT_TRUE(service().AddVisit(Tracer(), {d, "Wuhan", "Wuhan", Jan(1), Jan(7, 12), true}).ok());
   for (int day = 2; day <= 13; ++day) {
     ASSERT_TRUE(service()
@@ -39,8 +40,9 @@ TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
   Expose(d, c, "shared_meal", Jan(9, 18), Jan(9, 23), "family dinner");
   Expose(a, e, "workplace", Jan(2), Jan(16), "supermarket");
 
-  const Result<tracing::ChainReport> report = service().Chains(Tracer());
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const Result<TracingChains> answer = service().Chains(Tracer());
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  const tracing::ChainReport* report = &answer->report;
   ASSERT_EQ(report->chains.size(), 4u);  // A, B, C and E have onsets
   for (const tracing::CaseChain& chain : report->chains) {
     ASSERT_FALSE(chain.candidates.empty()) << chain.case_id;
@@ -49,6 +51,18 @@ TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
   ASSERT_EQ(report->hidden_sources.size(), 1u);
   EXPECT_EQ(report->hidden_sources[0].person, d);
   EXPECT_EQ(report->hidden_sources[0].cases, (std::vector<std::int64_t>{a, b, c}));
+  // The people the chains name, by id, to label the graph; F is left out.
+  std::vector<std::int64_t> named;
+  for (const TracingChainPerson& person : answer->people) named.push_back(person.id);
+  ASSERT_EQ(named, (std::vector<std::int64_t>{a, b, c, d, e}));
+  EXPECT_EQ(answer->people[0].name, "A");
+  EXPECT_EQ(answer->people[0].status, "confirmed");
+  EXPECT_EQ(answer->people[0].onset_at, Jan(14));
+  EXPECT_EQ(answer->people[0].confirmed_at, Jan(16));
+  EXPECT_EQ(answer->people[3].name, "D");
+  EXPECT_EQ(answer->people[3].status, "untested");
+  EXPECT_EQ(answer->people[3].onset_at, std::nullopt);
+  EXPECT_EQ(answer->people[4].status, "suspected");
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'tracing_chain'"), 1);
 
   // D, named by the engine and then tested positive without symptoms, becomes a case.
