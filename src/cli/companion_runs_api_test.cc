@@ -197,6 +197,21 @@ TEST_P(CompanionRunsApiTest, AnUploadedCityRunsToTheEndAndItsCompanionsTurnYello
   ASSERT_EQ(listed.status, 200);
   ASSERT_EQ(listed.body["runs"].size(), 1u);
   EXPECT_EQ(listed.body["runs"][0]["id"], rerun.body["id"]);
+
+  // The lists' limits: runs 1-500, findings 1-1000 from an offset of 0 or more.
+  const std::string findings = std::string(kRuns) + "/" + rerun.body["id"].dump() + "/findings";
+  for (const std::string& path :
+       {std::string(kRuns) + "?limit=0", std::string(kRuns) + "?limit=501", findings + "?limit=0",
+        findings + "?limit=1001", findings + "?offset=-1"}) {
+    const Reply bad = As(Role::kTracer, Method::kGet, path);
+    EXPECT_EQ(bad.status, 400) << path;
+    EXPECT_EQ(bad.body["error"]["field"], path.ends_with("offset=-1") ? "offset" : "limit") << path;
+  }
+  EXPECT_EQ(As(Role::kTracer, Method::kGet, std::string(kRuns) + "?limit=500").status, 200);
+  const Reply last = As(Role::kTracer, Method::kGet, findings + "?offset=1&limit=1000");
+  ASSERT_EQ(last.status, 200);
+  EXPECT_EQ(last.body["findings"].size(), 1u);
+  EXPECT_EQ(last.body["total"], 2);
 }
 
 TEST_P(CompanionRunsApiTest, BadRunsAreRefusedWithWhatToFixAndUnreadableDataFailsTheRun) {

@@ -15,21 +15,17 @@
 #include "core/time.h"
 #include "core/validation.h"
 #include "http/routes.h"
+#include "http/tracing_http.h"
 #include "services/tracing/companion_runs.h"
 
 namespace lifeline {
+
+using namespace tracing_http;  // the helpers of tracing_http.h
+
 namespace {
 
-const Access kTracers = Access::Only({Role::kTracer, Role::kAdmin});
-
-constexpr const char* kRuns = "/api/v1/tracing/companion-runs";
-constexpr const char* kData = "/api/v1/tracing/companion-data";
 constexpr int kDefaultRunsListed = 50;
 constexpr int kDefaultFindingsListed = 100;
-
-nlohmann::json Instant(std::optional<UnixMillis> at) {
-  return at ? nlohmann::json(FormatIso8601(*at)) : nlohmann::json(nullptr);
-}
 
 nlohmann::json RunJson(const CompanionRun& run, const std::string& locale) {
   std::int64_t percent = run.status == "done" ? 100 : 0;
@@ -90,28 +86,14 @@ Result<CompanionRunRequest> ParseRunRequest(const nlohmann::json& body) {
   return request;
 }
 
-// A bounded whole number from the query string, `fallback` when absent.
-Result<std::int64_t> QueryNumber(const ApiRequest& request, const std::string& name,
-                                 std::int64_t fallback) {
-  ASSIGN_OR_RETURN(const std::optional<std::int64_t> value, request.QueryInt(name));
-  return value.value_or(fallback);
-}
-
-Result<int> QueryLimit(const ApiRequest& request, int fallback) {
-  ASSIGN_OR_RETURN(const std::int64_t limit, QueryNumber(request, "limit", fallback));
-  // The service says which limits it takes; this only keeps the number an int.
-  return static_cast<int>(std::clamp<std::int64_t>(limit, std::numeric_limits<int>::min(),
-                                                   std::numeric_limits<int>::max()));
-}
-
 }  // namespace
 
 void AddTracingCompanionRoutes(Router& router, Services& services) {
   CompanionRunService& runs = services.companion_runs;
-  const std::string runs_path = kRuns;
-  const std::string data_path = kData;
+  const std::string runs_path = Path("/companion-runs");
+  const std::string data_path = Path("/companion-data");
 
-  router.Add(Method::kPost, runs_path, kTracers,
+  router.Add(Method::kPost, runs_path, Tracers(),
              [&runs](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const nlohmann::json body, request.JsonBody());
                ASSIGN_OR_RETURN(CompanionRunRequest run_request, ParseRunRequest(body));
@@ -120,18 +102,20 @@ void AddTracingCompanionRoutes(Router& router, Services& services) {
                return ApiResponse{202, RunJson(run, request.locale())};
              });
 
-  router.Add(
-      Method::kGet, runs_path, kTracers, [&runs](const ApiRequest& request) -> Result<ApiResponse> {
-        ASSIGN_OR_RETURN(const int limit, QueryLimit(request, kDefaultRunsListed));
-        ASSIGN_OR_RETURN(const std::vector<CompanionRun> listed, runs.List(request.actor(), limit));
-        nlohmann::json list = nlohmann::json::array();
-        for (const CompanionRun& run : listed) {
-          list.push_back(RunJson(run, request.locale()));
-        }
-        return ApiResponse::Ok({{"runs", list}});
-      });
+  router.Add(Method::kGet, runs_path, Tracers(),
+             [&runs](const ApiRequest& request) -> Result<ApiResponse> {
+               ASSIGN_OR_RETURN(const int limit, PageParam(request, "limit", kDefaultRunsListed, 1,
+                                                           kMaxCompanionRunsListed));
+               ASSIGN_OR_RETURN(const std::vector<CompanionRun> listed,
+                                runs.List(request.actor(), limit));
+               nlohmann::json list = nlohmann::json::array();
+               for (const CompanionRun& run : listed) {
+                 list.push_back(RunJson(run, request.locale()));
+               }
+               return ApiResponse::Ok({{"runs", list}});
+             });
 
-  router.Add(Method::kGet, runs_path + R"(/(\d+))", kTracers,
+  router.Add(Method::kGet, runs_path + R"(/(\d+))", Tracers(),
              [&runs](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
                ASSIGN_OR_RETURN(const CompanionRun run, runs.Get(request.actor(), id));
@@ -139,11 +123,13 @@ void AddTracingCompanionRoutes(Router& router, Services& services) {
              });
 
   router.Add(
-      Method::kGet, runs_path + R"(/(\d+)/findings)", kTracers,
+      Method::kGet, runs_path + R"(/(\d+)/findings)", Tracers(),
       [&runs](const ApiRequest& request) -> Result<ApiResponse> {
         ASSIGN_OR_RETURN(const std::int64_t id, request.PathId(1, "id"));
-        ASSIGN_OR_RETURN(const std::int64_t offset, QueryNumber(request, "offset", 0));
-        ASSIGN_OR_RETURN(const int limit, QueryLimit(request, kDefaultFindingsListed));
+        ASSIGN_OR_RETURN(const int offset,
+                         PageParam(request, "offset", 0, 0, std::numeric_limits<int>::max()));
+        ASSIGN_OR_RETURN(const int limit, PageParam(request, "limit", kDefaultFindingsListed, 1,
+                                                    kMaxCompanionRunFindingsListed));
         ASSIGN_OR_RETURN(const CompanionRunFindings page,
                          runs.Findings(request.actor(), id, offset, limit));
         nlohmann::json list = nlohmann::json::array();
@@ -164,7 +150,8 @@ void AddTracingCompanionRoutes(Router& router, Services& services) {
       });
 
   router.Add(
-      Method::kGet, data_path, kTracers, [&runs](const ApiRequest& request) -> Result<ApiResponse> {
+      Method::kGet, data_path, Tracers(),
+      [&runs](const ApiRequest& request) -> Result<ApiResponse> {
         ASSIGN_OR_RETURN(const std::vector<CompanionDataFile> files,
                          runs.ListData(request.actor()));
         nlohmann::json list = nlohmann::json::array();
@@ -173,7 +160,7 @@ void AddTracingCompanionRoutes(Router& router, Services& services) {
       });
 
   // The body is the file itself (CSV), not JSON.
-  router.Add(Method::kPost, data_path + "/([^/]+)", kTracers,
+  router.Add(Method::kPost, data_path + "/([^/]+)", Tracers(),
              [&runs](const ApiRequest& request) -> Result<ApiResponse> {
                ASSIGN_OR_RETURN(
                    const CompanionDataFile file,

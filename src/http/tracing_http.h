@@ -33,6 +33,10 @@ Result<std::string> Text(const nlohmann::json& body, const std::string& field,
                          const std::string& fallback = "");
 // A number field; nullopt when absent or null.
 Result<std::optional<double>> MaybeNumber(const nlohmann::json& body, const std::string& field);
+// A paging parameter of the query string within [low, high] (400 naming it otherwise);
+// `fallback` when absent.
+Result<int> PageParam(const ApiRequest& request, const std::string& name, int fallback, int low,
+                      int high);
 
 // "red", "yellow", "green"; the reasons' wire names ("close_contact_in_quarantine", …).
 const char* ColourName(tracing::CodeColour colour);

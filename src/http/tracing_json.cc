@@ -41,6 +41,18 @@ Result<std::optional<double>> MaybeNumber(const nlohmann::json& body, const std:
   return std::optional<double>(number);
 }
 
+Result<int> PageParam(const ApiRequest& request, const std::string& name, int fallback, int low,
+                      int high) {
+  ASSIGN_OR_RETURN(const std::optional<std::int64_t> value, request.QueryInt(name));
+  if (!value) return fallback;
+  if (*value < low || *value > high) {
+    return Status::InvalidArgument(
+        "error.query_param",
+        {{"field", name}, {"reason", std::to_string(low) + ".." + std::to_string(high)}}, name);
+  }
+  return static_cast<int>(*value);
+}
+
 const char* ColourName(tracing::CodeColour colour) {
   switch (colour) {
     case tracing::CodeColour::kRed:

@@ -13,19 +13,6 @@ namespace {
 
 constexpr const char* kCsv = "text/csv; charset=utf-8";
 
-// A paging parameter within [low, high]; `fallback` when absent.
-Result<int> PageParam(const ApiRequest& request, const std::string& name, int fallback, int low,
-                      int high) {
-  ASSIGN_OR_RETURN(const std::optional<std::int64_t> value, request.QueryInt(name));
-  if (!value) return fallback;
-  if (*value < low || *value > high) {
-    return Status::InvalidArgument(
-        "error.query_param",
-        {{"field", name}, {"reason", std::to_string(low) + ".." + std::to_string(high)}}, name);
-  }
-  return static_cast<int>(*value);
-}
-
 nlohmann::json ListedJson(const TracingListedPerson& listed) {
   const TracingPerson& person = listed.person;
   return {{"id", person.id},

@@ -29,7 +29,6 @@ namespace fs = std::filesystem;
 constexpr std::int64_t kDefaultGapSeconds = 3600;
 constexpr std::size_t kMaxPathBytes = 500;
 constexpr std::size_t kMaxUploadNameBytes = 100;
-constexpr int kMaxFindingsListed = 1000;
 constexpr std::size_t kMaxDataFilesListed = 1000;
 // The worker keeps at most this much of what the engine said about the data.
 constexpr std::size_t kMaxLogBytes = 64 * 1024;
@@ -413,8 +412,8 @@ Result<CompanionRunFindings> CompanionRunService::Findings(const Actor& actor, s
                                                            std::int64_t offset, int limit) {
   RETURN_IF_ERROR(CheckTracer(actor));
   if (offset < 0) return FieldInvalid("offset", ">= 0");
-  if (limit < 1 || limit > kMaxFindingsListed) {
-    return FieldInvalid("limit", "1.." + std::to_string(kMaxFindingsListed));
+  if (limit < 1 || limit > kMaxCompanionRunFindingsListed) {
+    return FieldInvalid("limit", "1.." + std::to_string(kMaxCompanionRunFindingsListed));
   }
   CompanionRunFindings page;
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {

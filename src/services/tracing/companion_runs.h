@@ -194,7 +194,8 @@ class CompanionRunService {
   Result<CompanionRun> Get(const Actor& actor, std::int64_t run_id);
   // Newest first; `limit` within 1..kMaxCompanionRunsListed.
   Result<std::vector<CompanionRun>> List(const Actor& actor, int limit);
-  // A done run's pairs in the order found, from `offset`, at most `limit` (1..1000).
+  // A done run's pairs in the order found, from `offset`, at most `limit`
+  // (1..kMaxCompanionRunFindingsListed).
   Result<CompanionRunFindings> Findings(const Actor& actor, std::int64_t run_id,
                                         std::int64_t offset, int limit);
 
@@ -233,6 +234,7 @@ class CompanionRunService {
 };
 
 constexpr int kMaxCompanionRunsListed = 500;
+constexpr int kMaxCompanionRunFindingsListed = 1000;
 constexpr std::size_t kMaxCompanionRunCases = 10000;
 // A gap longer than a week would merge days apart into one stay.
 constexpr std::int64_t kMaxCompanionGapSeconds = 7 * 24 * 3600;
