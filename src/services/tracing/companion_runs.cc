@@ -17,7 +17,6 @@
 #include "core/i18n.h"
 #include "core/role.h"
 #include "core/validation.h"
-#include "services/audit/audit_log.h"
 #include "services/tracing/tracing_common.h"
 
 namespace lifeline {
@@ -37,12 +36,6 @@ constexpr const char* kRunColumns =
     "id, created_by, created_at, started_at, finished_at, status, stage, progress_done, "
     "progress_total, cells_path, records_path, store_path, case_ids, gap_s, companions, "
     "people_added, exposures_added, rows_read, bad_rows, error_id, error_args, log";
-
-Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
-             std::string entity_id) {
-  return AuditLog::Append(connection, actor,
-                          {std::move(action), std::move(entity), std::move(entity_id), ""});
-}
 
 std::string JoinIds(const std::vector<std::int64_t>& ids) {
   std::string text;

@@ -1,9 +1,11 @@
 #include "services/tracing/tracing_common.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/crypto.h"
 #include "core/validation.h"
+#include "services/audit/audit_log.h"
 
 namespace lifeline {
 namespace {
@@ -19,6 +21,13 @@ constexpr std::size_t kShownSuffix = 4;
 Status CheckTracer(const Actor& actor) {
   if (actor.role == Role::kTracer || actor.role == Role::kAdmin) return Status::Ok();
   return Status(ErrorCode::kPermissionDenied, "error.tracing.tracers_only");
+}
+
+Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
+             std::string entity_id, std::string reason) {
+  return AuditLog::Append(
+      connection, actor,
+      {std::move(action), std::move(entity), std::move(entity_id), std::move(reason)});
 }
 
 std::optional<ProtectedPhone> ProtectPhone(std::string_view deployment_key,

@@ -6,6 +6,7 @@
 
 #include "core/actor.h"
 #include "core/status.h"
+#include "store/database.h"
 
 namespace lifeline {
 
@@ -14,6 +15,11 @@ namespace lifeline {
 // Ok for tracers and admins; PermissionDenied "error.tracing.tracers_only" for any other role:
 // the records are patients' and their movements.
 Status CheckTracer(const Actor& actor);
+
+// An audit row in the caller's transaction, so the row lands with what it records or not at
+// all; `reason` says how a public read came (a link).
+Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
+             std::string entity_id, std::string reason = "");
 
 // How the tracing desk keeps a person's phone number (migration 0011): never in the clear, but
 // sealed with the deployment key (so a tracer can call back) and as a keyed hash of its digits

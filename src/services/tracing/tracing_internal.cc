@@ -6,7 +6,6 @@
 
 #include "core/crypto.h"
 #include "core/validation.h"
-#include "services/audit/audit_log.h"
 
 namespace lifeline::tracing_internal {
 namespace {
@@ -42,13 +41,6 @@ Status CheckSpan(UnixMillis start, UnixMillis end) {
 }
 
 Value Nullable(std::optional<UnixMillis> at) { return at ? Value(*at) : Value(nullptr); }
-
-Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
-             std::string entity_id, std::string reason) {
-  return AuditLog::Append(
-      connection, actor,
-      {std::move(action), std::move(entity), std::move(entity_id), std::move(reason)});
-}
 
 bool IsCaseStatus(std::string_view status) {
   return status == "confirmed" || status == "asymptomatic";

@@ -33,10 +33,6 @@ Status CheckSpan(UnixMillis start, UnixMillis end);
 
 Value Nullable(std::optional<UnixMillis> at);
 
-// An audit row in the caller's transaction; `reason` says how a public read came (a link).
-Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,
-             std::string entity_id, std::string reason = "");
-
 // The statuses that make someone a case (infected, whether or not with symptoms): in C++ and,
 // for the queries, as an SQL list.
 bool IsCaseStatus(std::string_view status);
