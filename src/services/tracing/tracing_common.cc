@@ -18,6 +18,12 @@ constexpr std::size_t kShownSuffix = 4;
 
 }  // namespace
 
+const std::string kCaseStatusesSql = "('confirmed', 'asymptomatic')";
+
+bool IsCaseStatus(std::string_view status) {
+  return status == "confirmed" || status == "asymptomatic";
+}
+
 Status CheckTracer(const Actor& actor) {
   if (actor.role == Role::kTracer || actor.role == Role::kAdmin) return Status::Ok();
   return Status(ErrorCode::kPermissionDenied, "error.tracing.tracers_only");

@@ -16,6 +16,11 @@ namespace lifeline {
 // the records are patients' and their movements.
 Status CheckTracer(const Actor& actor);
 
+// The statuses that make someone a case (infected, whether or not with symptoms): in C++ and,
+// for the queries, as an SQL list.
+bool IsCaseStatus(std::string_view status);
+extern const std::string kCaseStatusesSql;
+
 // An audit row in the caller's transaction, so the row lands with what it records or not at
 // all; `reason` says how a public read came (a link).
 Status Audit(Connection& connection, const Actor& actor, std::string action, std::string entity,

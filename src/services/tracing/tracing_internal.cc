@@ -21,7 +21,6 @@ const std::vector<std::string_view> kTestKinds{"antigen", "pcr"};
 
 }  // namespace
 
-const std::string kCaseStatusesSql = "('confirmed', 'asymptomatic')";
 const std::string kCasesAndSuspectedSql = "('confirmed', 'asymptomatic', 'suspected')";
 
 const char* const kPersonColumns =
@@ -41,10 +40,6 @@ Status CheckSpan(UnixMillis start, UnixMillis end) {
 }
 
 Value Nullable(std::optional<UnixMillis> at) { return at ? Value(*at) : Value(nullptr); }
-
-bool IsCaseStatus(std::string_view status) {
-  return status == "confirmed" || status == "asymptomatic";
-}
 
 std::optional<UnixMillis> CaseSince(std::optional<UnixMillis> confirmed_at,
                                     std::optional<UnixMillis> asymptomatic_at) {

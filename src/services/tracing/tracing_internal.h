@@ -33,12 +33,8 @@ Status CheckSpan(UnixMillis start, UnixMillis end);
 
 Value Nullable(std::optional<UnixMillis> at);
 
-// The statuses that make someone a case (infected, whether or not with symptoms): in C++ and,
-// for the queries, as an SQL list.
-bool IsCaseStatus(std::string_view status);
-extern const std::string kCaseStatusesSql;
 // The desk's list of cases also shows the suspected ones (the people list's "cases", the cases
-// export).
+// export); the cases themselves are tracing_common.h's kCaseStatusesSql.
 extern const std::string kCasesAndSuspectedSql;
 // The moment someone became a case: the earlier of their confirmation and positive test
 // without symptoms; nullopt when neither is known.

@@ -6,6 +6,7 @@
 
 #include "engines/scenario/people.h"
 #include "engines/scenario/random.h"
+#include "services/tracing/tracing_common.h"
 #include "services/tracing/tracing_service.h"
 
 namespace lifeline {
@@ -343,9 +344,9 @@ Result<TracingSeedReport> SeedTracingDesk(Database& database, const std::string&
   RETURN_IF_ERROR(seeder.Travellers());
   RETURN_IF_ERROR(seeder.Suspected());
   RETURN_IF_ERROR(seeder.Round());
-  ASSIGN_OR_RETURN(const QueryResult cases,
-                   database.Query("SELECT COUNT(*) FROM tracing_people WHERE status IN "
-                                  "('confirmed', 'asymptomatic')"));
+  ASSIGN_OR_RETURN(
+      const QueryResult cases,
+      database.Query("SELECT COUNT(*) FROM tracing_people WHERE status IN " + kCaseStatusesSql));
   report.cases = cases.rows.at(0).Int(0);
   return report;
 }
