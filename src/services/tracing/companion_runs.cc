@@ -228,13 +228,9 @@ Status CheckUploadName(const std::string& name) {
 }
 
 Result<CompanionDataFile> DataFile(const fs::path& path, std::string name) {
-  std::error_code error;
-  const std::uintmax_t bytes = fs::file_size(path, error);
   struct stat info {};
-  if (error || ::stat(path.c_str(), &info) != 0) {
-    return Status::Internal("cannot stat " + path.string());
-  }
-  return CompanionDataFile{std::move(name), static_cast<std::int64_t>(bytes),
+  if (::stat(path.c_str(), &info) != 0) return Status::Internal("cannot stat " + path.string());
+  return CompanionDataFile{std::move(name), static_cast<std::int64_t>(info.st_size),
                            static_cast<UnixMillis>(info.st_mtim.tv_sec) * kMillisPerSecond +
                                info.st_mtim.tv_nsec / 1000000};
 }
