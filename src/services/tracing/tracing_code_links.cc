@@ -53,7 +53,8 @@ std::string MaskName(const std::string& name) {
   return masked;
 }
 
-// The person behind a link and what their code is computed from; NotFound for an unknown one.
+// The person behind a link (without their phone: a public read needs none) and what their code
+// is computed from; NotFound for an unknown one.
 Result<std::pair<TracingPerson, tracing::CodeFacts>> LinkedPerson(Connection& connection,
                                                                   const std::string& key,
                                                                   const std::string& token) {
@@ -62,7 +63,8 @@ Result<std::pair<TracingPerson, tracing::CodeFacts>> LinkedPerson(Connection& co
                                     "WHERE token_key = $1",
                                     {TokenKey(key, token)}));
   if (found.rows.empty()) return UnknownLink();
-  ASSIGN_OR_RETURN(TracingPerson person, LoadPerson(connection, found.rows[0].Int(0), key));
+  ASSIGN_OR_RETURN(TracingPerson person,
+                   LoadPerson(connection, found.rows[0].Int(0), key, /*open_phone=*/false));
   ASSIGN_OR_RETURN(auto facts, LoadCodeFacts(connection, {person}));
   tracing::CodeFacts own = std::move(facts[person.id]);
   return std::make_pair(std::move(person), std::move(own));
@@ -75,7 +77,7 @@ Result<std::string> TracingService::MakeCodeLink(const Actor& actor, std::int64_
   const std::string token = RandomHex(kTokenBytes);
   const UnixMillis now = Now();
   RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    RETURN_IF_ERROR(LoadPerson(connection, person_id, pseudonym_key_).status());
+    RETURN_IF_ERROR(LoadPerson(connection, person_id, pseudonym_key_, false).status());
     // A new link replaces the old one: whoever had the old token sees nothing any more.
     RETURN_IF_ERROR(
         connection.Execute("DELETE FROM tracing_code_links WHERE person_id = $1", {person_id})

@@ -81,13 +81,14 @@ Result<TracingPerson> PersonFromRow(const Row& row, const std::string& key, bool
   return person;
 }
 
-Result<TracingPerson> LoadPerson(Connection& connection, std::int64_t id, const std::string& key) {
+Result<TracingPerson> LoadPerson(Connection& connection, std::int64_t id, const std::string& key,
+                                 bool open_phone) {
   ASSIGN_OR_RETURN(
       const QueryResult found,
       connection.Query(
           std::string("SELECT ") + kPersonColumns + " FROM tracing_people WHERE id = $1", {id}));
   if (found.rows.empty()) return RecordNotFound("tracing_person", id);
-  return PersonFromRow(found.rows[0], key);
+  return PersonFromRow(found.rows[0], key, open_phone);
 }
 
 std::string Placeholders(std::size_t first, std::size_t count) {

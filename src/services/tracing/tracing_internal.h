@@ -52,7 +52,8 @@ extern const char* const kPersonColumns;
 // A person from a row of kPersonColumns; the phone is opened only when `open_phone`.
 Result<TracingPerson> PersonFromRow(const Row& row, const std::string& key, bool open_phone = true);
 // NotFound "error.record_not_found" for an unknown id.
-Result<TracingPerson> LoadPerson(Connection& connection, std::int64_t id, const std::string& key);
+Result<TracingPerson> LoadPerson(Connection& connection, std::int64_t id, const std::string& key,
+                                 bool open_phone = true);
 
 // What the health-code rules need of each of `people` (keyed by id), in three queries.
 Result<std::unordered_map<std::int64_t, tracing::CodeFacts>> LoadCodeFacts(

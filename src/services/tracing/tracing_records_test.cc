@@ -210,6 +210,28 @@ TEST_P(TracingRecordsTest, ACodeLinkShowsThePersonTheirCodeAndANewOneReplacesIt)
   EXPECT_EQ(Count(db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'tracing_code_link'"), 2);
 }
 
+TEST_P(TracingRecordsTest, ACodeLinkIsReadWithoutOpeningThePhone) {
+  TracingPersonInput person;
+  person.name = "Li Lei";
+  person.phone = "138 0013 8000";
+  const std::int64_t id = Add(person);
+  const Result<std::string> token = service().MakeCodeLink(Tracer(), id);
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  // A sealed phone that cannot be opened (here: damaged) shows whether a read opens it.
+  const std::string damage =
+      "UPDATE tracing_people SET phone_sealed = 'damaged' WHERE id = " + std::to_string(id);
+  ASSERT_TRUE(
+      db().Transaction(TransactionMode::kWrite,
+                       [&](Connection& connection) { return connection.Execute(damage).status(); })
+          .ok());
+  ASSERT_FALSE(service().Record(Tracer(), id).ok()) << "the tracers' read opens the phone";
+  const Result<TracingPublicCode> code = service().CodeByLink(kPublic, *token);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  EXPECT_EQ(code->name_masked, "L*****");
+  EXPECT_TRUE(service().GateByLink(kPublic, *token).ok());
+  EXPECT_TRUE(service().MakeCodeLink(Tracer(), id).ok());
+}
+
 TEST_P(TracingRecordsTest, ExportsCarryTheirExactHeadersAndNoPhones) {
   TracingPersonInput patient;
   patient.name = "Patient P";
