@@ -233,11 +233,11 @@ TEST_P(CompanionRunsTest, FindingsBecomePeopleAndCompanionExposuresOnceEach) {
   EXPECT_EQ(neighbour.evidence, Evidence("138****8000", "139****9000"));
   const CompanionRunFinding& stranger = findings->findings[1];
   EXPECT_TRUE(stranger.companion_added);
-  const Result<TracingPerson> added = tracing_->GetPerson(Tracer(), stranger.companion_id);
+  const Result<TracingRecord> added = tracing_->Record(Tracer(), stranger.companion_id);
   ASSERT_TRUE(added.ok());
-  EXPECT_EQ(added->name, "137****7000");
-  EXPECT_EQ(added->phone, "13700137000");
-  EXPECT_EQ(added->status, "untested");
+  EXPECT_EQ(added->person.name, "137****7000");
+  EXPECT_EQ(added->person.phone, "13700137000");
+  EXPECT_EQ(added->person.status, "untested");
   EXPECT_EQ(Count(db(),
                   "SELECT COUNT(*) FROM tracing_people WHERE phone_sealed = '13700137000' "
                   "OR phone_key = '13700137000' OR name = '13700137000'"),

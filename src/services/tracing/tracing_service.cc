@@ -30,17 +30,6 @@ Result<TracingPerson> TracingService::AddPerson(const Actor& actor,
   return added;
 }
 
-Result<TracingPerson> TracingService::GetPerson(const Actor& actor, std::int64_t person_id) {
-  RETURN_IF_ERROR(CheckTracer(actor));
-  TracingPerson person;
-  // A write transaction: the read's audit row is written with it.
-  RETURN_IF_ERROR(database_.Transaction(TransactionMode::kWrite, [&](Connection& connection) {
-    ASSIGN_OR_RETURN(person, LoadPerson(connection, person_id, pseudonym_key_));
-    return Audit(connection, actor, "read", "tracing_person", std::to_string(person_id));
-  }));
-  return person;
-}
-
 Result<std::int64_t> TracingService::RecordTest(const Actor& actor, const TracingTestInput& test) {
   RETURN_IF_ERROR(CheckTracer(actor));
   RETURN_IF_ERROR(CheckTest(test));

@@ -316,7 +316,6 @@ class TracingService {
   TracingService(Database& database, std::string pseudonym_key, TracingOptions options = {});
 
   Result<TracingPerson> AddPerson(const Actor& actor, const TracingPersonInput& person);
-  Result<TracingPerson> GetPerson(const Actor& actor, std::int64_t person_id);
   // Returns the test's id.
   Result<std::int64_t> RecordTest(const Actor& actor, const TracingTestInput& test);
   Result<std::int64_t> AddExposure(const Actor& actor, const TracingExposureInput& exposure);

@@ -67,10 +67,10 @@ TEST_P(TracingServiceTest, TheSupermarketStoryFromTheStoreNamesTheCarrier) {
 
   // D, named by the engine and then tested positive without symptoms, becomes a case.
   ASSERT_TRUE(service().RecordTest(Tracer(), {d, "pcr", true, 31.5, Jan(20), "round-1"}).ok());
-  const Result<TracingPerson> carrier = service().GetPerson(Tracer(), d);
+  const Result<TracingRecord> carrier = service().Record(Tracer(), d);
   ASSERT_TRUE(carrier.ok());
-  EXPECT_EQ(carrier->status, "asymptomatic");
-  EXPECT_EQ(carrier->asymptomatic_at, Jan(20));
+  EXPECT_EQ(carrier->person.status, "asymptomatic");
+  EXPECT_EQ(carrier->person.asymptomatic_at, Jan(20));
 }
 
 TEST_P(TracingServiceTest, CodesFollowQuarantineCompanionTestsAndAreas) {
@@ -190,7 +190,9 @@ TEST_P(TracingServiceTest, OnlyTracersAndAdminsGetInAndPhonesAreSealed) {
             0);
 
   const Actor admin{1, "admin", Role::kAdmin, "req-admin"};
-  EXPECT_TRUE(service().GetPerson(admin, added->id).ok());
+  const Result<TracingRecord> read = service().Record(admin, added->id);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->person.phone, "+86 138-0013-8000");
   EXPECT_EQ(Count(db(),
                   "SELECT COUNT(*) FROM audit_log WHERE entity = 'tracing_person' AND "
                   "action = 'read'"),
@@ -198,7 +200,7 @@ TEST_P(TracingServiceTest, OnlyTracersAndAdminsGetInAndPhonesAreSealed) {
   for (const Role role : AllRoles()) {
     if (role == Role::kTracer || role == Role::kAdmin) continue;
     const Actor other{5, "other", role, "req-other"};
-    EXPECT_EQ(service().GetPerson(other, added->id).status().message_id(),
+    EXPECT_EQ(service().Record(other, added->id).status().message_id(),
               "error.tracing.tracers_only");
     EXPECT_EQ(service().Chains(other).status().code(), ErrorCode::kPermissionDenied);
     EXPECT_EQ(service().AddPerson(other, person).status().code(), ErrorCode::kPermissionDenied);
@@ -237,7 +239,7 @@ TEST_P(TracingServiceTest, BadInputNamesTheField) {
             "end_at");
   EXPECT_EQ(service().RecordTest(Tracer(), {one, "pcr", false, 80.0, Jan(1), ""}).status().field(),
             "ct");
-  EXPECT_EQ(service().GetPerson(Tracer(), 999).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(service().Record(Tracer(), 999).status().code(), ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TracingServiceTest, ::testing::ValuesIn(TestBackends()),
