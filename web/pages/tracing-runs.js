@@ -91,6 +91,40 @@ function runRow(run) {
   return row;
 }
 
+// What the engine said while loading (bad rows, counts) and, once done, the pairs it found with
+// their evidence, loaded when opened.
+function details(run) {
+  const parts = [];
+  if (run.log) parts.push(h('details', {}, h('summary', {}, t('web.tracing.runs.log')), h('pre', { class: 'evidence' }, run.log)));
+  if (run.status === 'done' && run.companions > 0) {
+    const box = h('div', {});
+    const fold = h('details', { 'data-testid': `run-findings-${run.id}` }, h('summary', {}, t('web.tracing.runs.findings')), box);
+    fold.addEventListener('toggle', async () => {
+      if (!fold.open || box.childElementCount) return;
+      box.append(loading());
+      try {
+        const { findings, total } = await api.get(`/tracing/companion-runs/${run.id}/findings`, { limit: 100 });
+        replace(box, [
+          total > findings.length ? h('p', { class: 'small muted' }, t('web.tracing.runs.findings_shown', { n: formatNumber(findings.length), total: formatNumber(total) })) : null,
+          h('ul', { class: 'note-list' }, findings.map((finding) => h('li', { class: 'note' },
+            h('div', {}, personLink(finding.case_id, `#${finding.case_id}`), ' → ', personLink(finding.companion_id, `#${finding.companion_id}`),
+              finding.companion_added ? h('span', { class: 'small muted' }, ` ${t('web.tracing.runs.new_person')}`) : null),
+            h('div', { class: 'small' }, t('web.tracing.runs.finding_figures', {
+              co_stays: formatNumber(finding.co_stays),
+              minutes: formatNumber(Math.round(finding.longest_overlap_s / 60)),
+              first: formatInstant(finding.first_overlap_start),
+            })),
+            h('details', {}, h('summary', {}, t('web.tracing.person.evidence_show')), h('pre', { class: 'evidence' }, finding.evidence))))),
+        ]);
+      } catch (error) {
+        replace(box, [errorAlert(error)]);
+      }
+    });
+    parts.push(fold);
+  }
+  return parts.length ? h('div', {}, parts) : '';
+}
+
 function progress(run) {
   if (run.status === 'failed') return h('span', { class: 'warn' }, run.error || t('web.tracing.runs.failed'));
   const percent = Math.max(0, Math.min(100, Number(run.percent) || 0));
