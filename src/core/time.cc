@@ -144,6 +144,11 @@ Result<UnixMillis> ParseIso8601(std::string_view text) {
          second * kMillisPerSecond + millis - offset_minutes * kMillisPerMinute;
 }
 
+std::string LocalDate(UnixMillis instant, int utc_offset_minutes) {
+  constexpr std::size_t kDateLength = 10;  // "YYYY-MM-DD"
+  return FormatIso8601(instant + utc_offset_minutes * kMillisPerMinute).substr(0, kDateLength);
+}
+
 std::optional<UnixMillis> ParseIsoDate(std::string_view text) {
   constexpr std::string_view kForm = "YYYY-MM-DD";
   if (text.size() != kForm.size()) return std::nullopt;

@@ -27,6 +27,10 @@ std::string FormatIso8601(UnixMillis instant);
 // ("+hhmm" too); also a bare date "YYYY-MM-DD" as midnight UTC. Rejects out-of-range fields.
 Result<UnixMillis> ParseIso8601(std::string_view text);
 
+// The calendar date "YYYY-MM-DD" of `instant` where the clock is `utc_offset_minutes` ahead of
+// UTC (Wuhan: 480): what a date means to the people who read it.
+std::string LocalDate(UnixMillis instant, int utc_offset_minutes);
+
 // A bare calendar date "YYYY-MM-DD" and nothing more (no time, no zone), as midnight UTC;
 // nullopt for any other text or an impossible date ("2020-02-30").
 std::optional<UnixMillis> ParseIsoDate(std::string_view text);

@@ -27,6 +27,15 @@ void ExpectRejected(std::string_view text) {
   EXPECT_EQ(parsed.status().args()[0].second, std::string(text));
 }
 
+TEST(LocalDateTest, TheDateWhereTheReaderIs) {
+  const UnixMillis late_evening_utc =
+      DaysFromCivil(2020, 1, 4) * kMillisPerDay + 20 * kMillisPerHour;
+  EXPECT_EQ(LocalDate(late_evening_utc, 0), "2020-01-04");
+  EXPECT_EQ(LocalDate(late_evening_utc, 8 * 60), "2020-01-05");  // Wuhan, 04:00 next morning
+  EXPECT_EQ(LocalDate(DaysFromCivil(2020, 1, 5) * kMillisPerDay + kMillisPerHour, -5 * 60),
+            "2020-01-04");
+}
+
 TEST(ParseIsoDateTest, OnlyABareRealDate) {
   EXPECT_EQ(ParseIsoDate("2020-02-04"), DaysFromCivil(2020, 2, 4) * kMillisPerDay);
   EXPECT_EQ(ParseIsoDate("2020-02-30"), std::nullopt);

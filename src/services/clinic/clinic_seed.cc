@@ -48,7 +48,6 @@ constexpr std::string_view kReadinessRaised = "完成首批随访，带教老师
 constexpr std::array<Role, 1> kAngels = {Role::kAngel};
 constexpr std::array<Role, 4> kVolunteerRoles = {Role::kDoctor, Role::kNurse, Role::kAngel,
                                                  Role::kCounsellor};
-constexpr std::size_t kIsoDateLength = 10;  // "2020-01-30"
 
 std::string ClockText(int minute_of_day) {
   const int hours = minute_of_day / kMinutesPerHour;
@@ -103,8 +102,7 @@ struct Applicant {
 };
 
 std::string LocalDate(UnixMillis instant) {
-  return FormatIso8601(instant + scenario::kSurgeUtcOffsetMinutes * kMillisPerMinute)
-      .substr(0, kIsoDateLength);
+  return lifeline::LocalDate(instant, scenario::kSurgeUtcOffsetMinutes);
 }
 
 ObservationInput ObservationFrom(const scenario::ReportedVitals& vitals) {

@@ -139,11 +139,6 @@ std::string MatchKey(const ItemSpec& item) {
   return item.kind;
 }
 
-std::string LocalDate(UnixMillis now, int utc_offset_minutes) {
-  const std::string iso = FormatIso8601(now + utc_offset_minutes * kMillisPerMinute);
-  return iso.substr(0, 10);
-}
-
 int CasePriority(const std::string& nhc_severity, const std::string& who_severity,
                  bool home_concentrator_without_bed) {
   const int priority = std::max(SeverityPriorityOf(nhc_severity), SeverityPriorityOf(who_severity));

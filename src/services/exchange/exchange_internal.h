@@ -48,8 +48,6 @@ Status NormaliseItem(ItemSpec& item, bool is_offer, const std::string& today);
 // "ventilator_high_flow", "medicine:<name>|<strength>", "other:<description>", names folded to
 // lower case and inner spaces squeezed.
 std::string MatchKey(const ItemSpec& item);
-// Today's date in the exchange's local time, "YYYY-MM-DD".
-std::string LocalDate(UnixMillis now, int utc_offset_minutes);
 
 // --- Priorities ---
 // kCasePriorityBySeverity for the worse of two severities; -1 for an unknown name.

@@ -15,8 +15,6 @@ using namespace tracing_internal;  // the helpers of tracing_internal.h
 
 namespace {
 
-constexpr std::size_t kDateLength = 10;  // "YYYY-MM-DD"
-
 // A text field as written: a leading '=', '+', '-', '@', tab or carriage return would make a
 // spreadsheet read the cell as a formula (CSV injection), so such a text gets a leading "'".
 void AppendText(std::string_view text, std::string& out) {
@@ -29,8 +27,8 @@ void AppendText(std::string_view text, std::string& out) {
   AppendCsvField(text, out);
 }
 
-std::string Date(std::optional<UnixMillis> at) {
-  return at ? FormatIso8601(*at).substr(0, kDateLength) : std::string();
+std::string Date(std::optional<UnixMillis> at, int utc_offset_minutes) {
+  return at ? LocalDate(*at, utc_offset_minutes) : std::string();
 }
 
 void EndLine(std::string& out) { out.append("\r\n", 2); }
@@ -80,10 +78,11 @@ Result<std::string> TracingService::CasesCsv(const Actor& actor) {
       csv.push_back(',');
       AppendText(row.Text(2), csv);
       csv.push_back(',');
-      csv += Date(row.OptionalInt(3));
+      csv += Date(row.OptionalInt(3), options_.local_utc_offset_minutes);
       csv.push_back(',');
       // Confirmed by a test: with symptoms (confirmed_at) or without (asymptomatic_at).
-      csv += Date(CaseSince(row.OptionalInt(4), row.OptionalInt(5)));
+      csv += Date(CaseSince(row.OptionalInt(4), row.OptionalInt(5)),
+                  options_.local_utc_offset_minutes);
       EndLine(csv);
     }
     return Audit(connection, actor, "export", "tracing_person", "cases.csv");

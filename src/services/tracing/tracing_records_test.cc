@@ -239,7 +239,7 @@ TEST_P(TracingRecordsTest, ExportsCarryTheirExactHeadersAndNoPhones) {
   patient.district_code = "420103";
   patient.status = "confirmed";
   patient.onset_at = Jan(3, 7);
-  patient.confirmed_at = Jan(5, 9);
+  patient.confirmed_at = Jan(4, 20);  // 5 Jan, 04:00 in Wuhan: the report's date is Wuhan's
   const std::int64_t patient_id = Add(patient);
   TracingPersonInput wife;
   wife.name = "=wife, \"W\"";

@@ -306,6 +306,8 @@ struct TracingOptions {
   tracing::RingOptions rings;
   tracing::RiskAreaRules areas;
   tracing::FollowUpRules follow_up;
+  // Dates in exports are the desk's local dates: Wuhan, UTC+8.
+  int local_utc_offset_minutes = 8 * 60;
   // The clock every rule reads (tests move it).
   std::function<UnixMillis()> clock = NowMillis;
 };
