@@ -32,5 +32,8 @@ foreach(entry IN LISTS LIFELINE_BROWSER_TESTS)
                      "browser_${name}: node not found; install nodejs, then run `npm ci` in ${CMAKE_CURRENT_LIST_DIR}")
     set_tests_properties(browser_${name} PROPERTIES FAIL_REGULAR_EXPRESSION "node not found")
   endif()
-  set_tests_properties(browser_${name} PROPERTIES TIMEOUT ${timeout} LABELS browser)
+  # One chromium at a time: two at once on two cores starve each other (a full-page screenshot
+  # of the exchange's map timed out that way).
+  set_tests_properties(browser_${name} PROPERTIES TIMEOUT ${timeout} LABELS browser
+                       RESOURCE_LOCK chromium)
 endforeach()
