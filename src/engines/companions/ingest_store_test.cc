@@ -71,6 +71,14 @@ std::string RecordsCsv(const City& city, std::mt19937_64& rng,
   return text;
 }
 
+// The city's towers sorted by cell_id, as ingest looks them up.
+std::vector<Tower> SortedTowers(const City& city) {
+  std::vector<Tower> sorted = city.towers;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  return sorted;
+}
+
 TEST(CompanionIngestTest, BulkIngestGivesBuildsAnswersWhateverTheChunksAndThreads) {
   for (int seed = 1; seed <= 30; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -92,9 +100,7 @@ TEST(CompanionIngestTest, BulkIngestGivesBuildsAnswersWhateverTheChunksAndThread
     const auto expected = built->Evaluate(cases);
     ASSERT_TRUE(expected.ok());
 
-    std::vector<Tower> sorted = city.towers;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+    const std::vector<Tower> sorted = SortedTowers(city);
     const TowerLookup lookup(sorted);
     const StringSource source(csv);
     for (const auto& [chunk_bytes, threads] :
@@ -136,9 +142,7 @@ TEST(CompanionIngestTest, RangesSplitAnywhereCoverEveryLineOnce) {
   std::vector<std::int64_t> bad_lines;
   const std::string csv = RecordsCsv(city, rng, bad_lines);
   const std::size_t data_start = csv.find('\n') + 1;
-  std::vector<Tower> sorted = city.towers;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  const std::vector<Tower> sorted = SortedTowers(city);
   const TowerLookup lookup(sorted);
   const StringSource source(csv);
   // Cut into 2..5 ranges at arbitrary bytes, as MPI ranks do; lines and records add up.
@@ -173,9 +177,7 @@ TEST(CompanionIngestTest, AProgressThatAsksToStopEndsTheParseAtTheNextChunk) {
   std::vector<std::int64_t> bad_lines;
   const std::string csv = RecordsCsv(city, rng, bad_lines);
   const std::size_t data_start = csv.find('\n') + 1;
-  std::vector<Tower> sorted = city.towers;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  const std::vector<Tower> sorted = SortedTowers(city);
   const TowerLookup lookup(sorted);
   IngestOptions options;
   options.chunk_bytes = 256;
@@ -280,9 +282,7 @@ RunStore StoreOf(const City& city, std::uint64_t seed) {
   std::vector<std::int64_t> bad_lines;
   const std::string csv = RecordsCsv(city, rng, bad_lines);
   RunStore store;
-  store.towers = city.towers;
-  std::sort(store.towers.begin(), store.towers.end(),
-            [](const Tower& a, const Tower& b) { return a.cell_id < b.cell_id; });
+  store.towers = SortedTowers(city);
   const TowerLookup lookup(store.towers);
   auto ingest = IngestRecords(StringSource(csv), csv.find('\n') + 1, 0, csv.size(), {3, 2, 0},
                               lookup, PhoneKeyer(), IngestOptions());
