@@ -7,6 +7,7 @@
 #include "services/tracing/companion_runs.h"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -54,6 +56,18 @@ class Gate {
   std::condition_variable changed_;
   bool open_ = false;
 };
+
+// What the engine would say of a pair, numbers and Unix seconds included.
+std::string Evidence(const std::string& case_phone, const std::string& companion) {
+  return "Case " + case_phone + ", confirmed 2021-12-20T08:00:00Z (1639987200); number " +
+         companion + "; window ...\n  cell (0, 0): overlap 1800 s\n";
+}
+
+CompanionFinding Finding(const std::string& case_phone, const std::string& companion,
+                         std::int64_t start) {
+  return {
+      case_phone, companion, 2, 1800, start, start, start + 1800, Evidence(case_phone, companion)};
+}
 
 class CompanionRunsTest : public testing::BackendTest {
  protected:
@@ -118,6 +132,27 @@ class CompanionRunsTest : public testing::BackendTest {
     return added.ok() ? added->id : 0;
   }
 
+  // A run of `case_id` held in its runner until `finish` opens, and a second one queued behind
+  // it: what a server leaves when it stops mid-run.
+  struct HeldRuns {
+    Result<CompanionRun> started;
+    Result<CompanionRun> queued;
+  };
+  HeldRuns HoldOneRunAndQueueAnother(std::int64_t case_id, Gate& finish) {
+    auto running = std::make_shared<Gate>();
+    runner_ = [running, &finish](const CompanionJob&, const CompanionProgress&) {
+      running->Open();
+      finish.Wait();
+      CompanionJobResult result;
+      result.findings = {Finding("13800138000", "13700137000", 1639951200)};
+      return Result<CompanionJobResult>(result);
+    };
+    Result<CompanionRun> started = service_->Start(Tracer(), Request({case_id}));
+    if (started.ok()) running->Wait();
+    Result<CompanionRun> queued = service_->Start(Tracer(), Request({case_id}));
+    return {std::move(started), std::move(queued)};
+  }
+
   CompanionRunRequest Request(std::vector<std::int64_t> cases) {
     CompanionRunRequest request;
     request.cells = "cells.csv";
@@ -161,18 +196,6 @@ class CompanionRunsTest : public testing::BackendTest {
   };
   std::unique_ptr<CompanionRunService> service_;
 };
-
-// What the engine would say of a pair, numbers and Unix seconds included.
-std::string Evidence(const std::string& case_phone, const std::string& companion) {
-  return "Case " + case_phone + ", confirmed 2021-12-20T08:00:00Z (1639987200); number " +
-         companion + "; window ...\n  cell (0, 0): overlap 1800 s\n";
-}
-
-CompanionFinding Finding(const std::string& case_phone, const std::string& companion,
-                         std::int64_t start) {
-  return {
-      case_phone, companion, 2, 1800, start, start, start + 1800, Evidence(case_phone, companion)};
-}
 
 TEST_P(CompanionRunsTest, FindingsBecomePeopleAndCompanionExposuresOnceEach) {
   const std::int64_t case_id = AddPerson("Case", "138 0013 8000", kConfirmed);
@@ -423,21 +446,11 @@ TEST_P(CompanionRunsTest, ProgressShowsWhileRunningAndAFailureIsKeptWithItsReaso
 
 TEST_P(CompanionRunsTest, ARunLeftRunningByAStoppedServerIsMarkedFailedAndNeverImports) {
   const std::int64_t case_id = AddPerson("Case", "13800138000", kConfirmed);
-  Gate running;
   Gate finish;
-  runner_ = [&](const CompanionJob&, const CompanionProgress&) {
-    running.Open();
-    finish.Wait();
-    CompanionJobResult result;
-    result.findings = {Finding("13800138000", "13700137000", 1639951200)};
-    return Result<CompanionJobResult>(result);
-  };
-  const Result<CompanionRun> started = service_->Start(Tracer(), Request({case_id}));
-  ASSERT_TRUE(started.ok());
-  running.Wait();
-  // A second run waits in the queue behind the first.
-  const Result<CompanionRun> queued = service_->Start(Tracer(), Request({case_id}));
-  ASSERT_TRUE(queued.ok());
+  const HeldRuns held = HoldOneRunAndQueueAnother(case_id, finish);
+  ASSERT_TRUE(held.started.ok() && held.queued.ok());
+  const Result<CompanionRun>& started = held.started;
+  const Result<CompanionRun>& queued = held.queued;
 
   // The server restarts (here: another one opens the service on the same database).
   std::unique_ptr<CompanionRunService> restarted = OpenService();
@@ -463,20 +476,11 @@ TEST_P(CompanionRunsTest, ARunLeftRunningByAStoppedServerIsMarkedFailedAndNeverI
 
 TEST_P(CompanionRunsTest, AServerThatNeverServesLeavesTheRunsOfTheOneServingAlone) {
   const std::int64_t case_id = AddPerson("Case", "13800138000", kConfirmed);
-  Gate running;
   Gate finish;
-  runner_ = [&](const CompanionJob&, const CompanionProgress&) {
-    running.Open();
-    finish.Wait();
-    CompanionJobResult result;
-    result.findings = {Finding("13800138000", "13700137000", 1639951200)};
-    return Result<CompanionJobResult>(result);
-  };
-  const Result<CompanionRun> started = service_->Start(Tracer(), Request({case_id}));
-  ASSERT_TRUE(started.ok());
-  running.Wait();
-  const Result<CompanionRun> queued = service_->Start(Tracer(), Request({case_id}));
-  ASSERT_TRUE(queued.ok());
+  const HeldRuns held = HoldOneRunAndQueueAnother(case_id, finish);
+  ASSERT_TRUE(held.started.ok() && held.queued.ok());
+  const Result<CompanionRun>& started = held.started;
+  const Result<CompanionRun>& queued = held.queued;
 
   // A second server opens the service on the same database, then fails to bind its port: it
   // never recovers, so it marks nothing and runs nothing.
