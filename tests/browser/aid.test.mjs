@@ -13,8 +13,8 @@
 import path from 'node:path';
 
 import {
-  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS, apiGet, apiLogin, check, expect, results,
-  runBrowserTest, startDemo, waitHeading,
+  DEMO_PASSWORD, STEP_TIMEOUT_MS, apiGet, apiLogin, check, expect, openDesktopPage, results, runBrowserTest,
+  startDemo, waitHeading,
 } from './harness.mjs';
 
 // The proposed concentrator match with the lowest flow (any idle concentrator fits it), lowest
@@ -33,12 +33,7 @@ async function main(session) {
   const { chromium, baseUrl, text } = started;
   const { workDir } = session;
 
-  const browser = session.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { page, pageErrors } = await openDesktopPage(chromium, session);
 
   const token = await apiLogin(baseUrl, 'coordinator');
   let match = null;

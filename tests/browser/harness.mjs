@@ -165,6 +165,18 @@ export async function apiGet(baseUrl, token, route) {
   return response.json();
 }
 
+// Chromium with one desktop page in Chinese and Wuhan's time zone, its uncaught errors collected;
+// the browser is kept in `session` so runBrowserTest closes it.
+export async function openDesktopPage(chromium, session) {
+  const browser = session.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page, pageErrors };
+}
+
 export async function waitHeading(page, expected) {
   await page.waitForFunction(
     (text) => document.querySelector('main h1')?.textContent.trim() === text,

@@ -16,8 +16,8 @@
 import path from 'node:path';
 
 import {
-  CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS, apiGet, apiLogin, check, expect, results,
-  runBrowserTest, startDemo, waitHeading,
+  DEMO_PASSWORD, apiGet, apiLogin, check, expect, openDesktopPage, results, runBrowserTest, startDemo,
+  waitHeading,
 } from './harness.mjs';
 
 async function main(session) {
@@ -26,12 +26,7 @@ async function main(session) {
   const { chromium, baseUrl, text } = started;
   const { workDir } = session;
 
-  const browser = session.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { browser, page, pageErrors } = await openDesktopPage(chromium, session);
 
   // The seeded story as the engine sees it: D, the hidden source, and the cases it explains.
   const token = await apiLogin(baseUrl, 'tracer');
