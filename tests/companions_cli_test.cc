@@ -15,15 +15,14 @@ namespace lifeline {
 namespace {
 
 using testing::CommandResult;
-using testing::ReadFile;
 using testing::kCells;
 using testing::kRecords;
+using testing::ReadFile;
 
 class CompanionsCliTest : public testing::CliFileTest {
  protected:
   CompanionsCliTest() : CliFileTest("companions") {}
 };
-
 
 constexpr const char* kCases =
     "phone,confirmed_at\n"
